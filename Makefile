@@ -1,0 +1,49 @@
+# Veille: `make run` opens the app on a demo watch, `make test` runs the whole suite.
+# Both set up what they need first (a .venv with the pinned requirements, Debian packages
+# for the browser tests), and skip what is already there.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DB ?= data/veille.duckdb
+PORT ?= 8501
+ADDRESS ?= 127.0.0.1
+
+.PHONY: setup os-deps run demo test lint bench clean-data
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Chromium renders charts for the browser tests and PDF export; DejaVu gives PDFs their accents.
+# Installed through apt where we are allowed to; elsewhere the tests that need them say so and skip.
+os-deps:
+	@if command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium fonts-dejavu-core poppler-utils >/dev/null; \
+	else echo "note: install chromium, fonts-dejavu-core and poppler-utils for the browser tests"; fi
+
+# The demo watch is collected once; delete data/veille.duckdb to regenerate it.
+demo: setup
+	@if [ ! -f $(DB) ]; then $(PY) -m collectors run --db $(DB); fi
+
+run: demo
+	VEILLE_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.address $(ADDRESS) \
+		--server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+test: setup os-deps
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+bench: setup
+	$(PY) benchmarks/bench_collect_demo.py
+
+clean-data:
+	rm -f $(DB) $(DB).wal

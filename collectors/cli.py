@@ -1,0 +1,113 @@
+"""The collectors' command line: run every source once, watch on each source's interval, check."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from pathlib import Path
+
+from collectors import REGISTRY, kind_options
+from collectors.runner import Analyser, SourceResult, UnknownSource, run, run_source
+from config import ConfigError, Watch, default_config_path, default_db_path, load_watch
+from store import StoreError, writing
+from store.writes import reorder_if_needed, save_brands, set_meta
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m collectors",
+        description="Collect what is said about your brands into Veille's database.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("run", "collect every configured source once, then exit"),
+        ("watch", "keep collecting, each source on its own `every` interval, until stopped"),
+        ("check", "validate watch.toml and list its brands and sources; collect nothing"),
+    ):
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        cmd.add_argument("--config", type=Path, default=None,
+                         help="watch file (default: $VEILLE_CONFIG or ./watch.toml)")
+        if name != "check":
+            cmd.add_argument("--db", type=Path, default=None,
+                             help="database file (default: $VEILLE_DB or data/veille.duckdb)")
+            cmd.add_argument("--source", action="append", default=None, metavar="NAME",
+                             help="only this source (repeat for several)")
+            cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse ``argv`` and run the command; return the process exit code."""
+    args = _parser().parse_args(argv)
+    # SIGTERM (cron, systemd, a parent process) stops as politely as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        watch = load_watch(args.config or default_config_path(), kinds=kind_options())
+    except ConfigError as exc:
+        print(f"error: the watch configuration is invalid, nothing was collected:\n{exc}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "check":
+        return _check(watch)
+    db = args.db or default_db_path()
+    try:
+        if args.command == "watch":
+            return _watch(watch, db, args.source, not args.quiet)
+        results = run(watch, db, only=args.source, progress=not args.quiet)
+    except UnknownSource as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("stopped: what was collected so far is stored; the next run resumes.",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return _report(results)
+
+
+def _report(results: list[SourceResult]) -> int:
+    for result in results:
+        print(result.summary(), flush=True)
+    if not results:
+        print("no source to run: add [[sources]] to the watch file", file=sys.stderr)
+    return EXIT_OK if all(r.status == "ok" for r in results) else EXIT_FAILED
+
+
+def _check(watch: Watch) -> int:
+    print(f"{watch.path}: valid — watch {watch.name!r}")
+    for brand in watch.brands:
+        own = " (own)" if brand.own else ""
+        print(f"  brand  {brand.name}{own}: {brand.query}")
+    for source in watch.sources:
+        state = "" if source.enabled else " (disabled)"
+        print(f"  source {source.name} [{source.kind}] every {source.every:.0f} s{state}")
+    print(f"  kinds available: {', '.join(sorted(REGISTRY))}")
+    return EXIT_OK
+
+
+def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> int:
+    """Run sources whenever they are due, until interrupted; each run stores as it goes."""
+    sources = [s for s in watch.sources if (s.name in only if only else s.enabled)]
+    if only:
+        missing = set(only) - {s.name for s in watch.sources}
+        if missing:
+            raise UnknownSource(f"no source named {', '.join(sorted(missing))} in {watch.path}")
+    with writing(db) as con:
+        save_brands(con, watch.brands)
+        set_meta(con, "watch_name", watch.name)
+    analyser = Analyser(watch.brands)
+    due = {s.name: 0.0 for s in sources}
+    print(f"watching {len(sources)} source(s); Ctrl-C to stop", file=sys.stderr)
+    while True:
+        for source in sources:
+            if time.monotonic() >= due[source.name]:
+                due[source.name] = time.monotonic() + source.every
+                print(run_source(watch, source, db, analyser, progress).summary(), flush=True)
+                with writing(db) as con:
+                    reorder_if_needed(con)
+        time.sleep(max(0.2, min(min(due.values()) - time.monotonic(), 5.0)))

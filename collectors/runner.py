@@ -1,0 +1,188 @@
+"""Run configured sources once: collect, analyse, store in batches; a failing source never stops the rest."""
+
+from __future__ import annotations
+
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from tqdm import tqdm
+
+from collectors import REGISTRY
+from collectors.base import CollectorError, Context, Item
+from collectors.pipeline import Analyser, content_hash
+from config import Source, Watch
+from store import writing
+from store.writes import (
+    existing_hashes,
+    finish_run,
+    now,
+    reorder_if_needed,
+    save_brands,
+    set_meta,
+    source_state,
+    start_run,
+    write_batch,
+)
+
+BATCH_ITEMS = 5000
+# Flush at least this often so a slow source's items show up in the app while it runs.
+BATCH_SECONDS = 5.0
+MAX_WARNINGS_SHOWN = 20
+
+
+@dataclass
+class SourceResult:
+    """The outcome of one source's run, as printed in its summary line."""
+
+    name: str
+    kind: str
+    status: str = "ok"
+    seen: int = 0
+    new: int = 0
+    updated: int = 0
+    warnings: int = 0
+    error: str | None = None
+    error_kind: str | None = None
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """One line for the terminal: what the source did, or why it failed."""
+        rate = self.seen / self.seconds if self.seconds > 0 else 0.0
+        line = (f"{self.name}: {self.status} — {self.seen} seen, {self.new} new, "
+                f"{self.updated} updated, {self.warnings} warnings, {self.seconds:.1f} s "
+                f"({rate:,.0f} items/s)")
+        if self.error:
+            line += f" — {self.error_kind}: {self.error}"
+        return line
+
+
+class UnknownSource(ValueError):
+    """``--source`` named a source that watch.toml does not have."""
+
+
+def run(watch: Watch, db_path: Path | str, only: list[str] | None = None,
+        progress: bool = True, stream: TextIO | None = None) -> list[SourceResult]:
+    """Collect every enabled source of ``watch`` once (or only the named ones) into ``db_path``.
+
+    Each source runs to its end or its failure; failures are recorded on the source and in the
+    run log and the next source runs. Raises :class:`UnknownSource` before collecting anything
+    when ``only`` names a source that is not configured.
+    """
+    stream = stream or sys.stderr
+    names = {s.name for s in watch.sources}
+    missing = [n for n in only or [] if n not in names]
+    if missing:
+        raise UnknownSource(f"no source named {', '.join(map(repr, missing))} in {watch.path} "
+                            f"(configured: {', '.join(sorted(names)) or 'none'})")
+    chosen = [s for s in watch.sources if (s.name in only if only else s.enabled)]
+    with writing(db_path) as con:
+        save_brands(con, watch.brands)
+        set_meta(con, "watch_name", watch.name)
+    analyser = Analyser(watch.brands)
+    results = []
+    try:
+        for source in chosen:
+            results.append(run_source(watch, source, db_path, analyser, progress, stream))
+    finally:
+        with writing(db_path) as con:
+            reorder_if_needed(con)
+    return results
+
+
+def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Analyser,
+               progress: bool = True, stream: TextIO | None = None) -> SourceResult:
+    """Run one source to completion, storing its items batch by batch; never raises for its
+    own failures (they are in the result), only for KeyboardInterrupt after saving its work."""
+    stream = stream or sys.stderr
+    result = SourceResult(name=source.name, kind=source.kind)
+    run_id = uuid.uuid4().hex
+    with writing(db_path) as con:
+        state = source_state(con, source.name)
+        start_run(con, run_id, source.name, source.kind, source.every)
+    bar = tqdm(desc=source.name, unit=" items", file=stream, disable=not progress,
+               mininterval=0.5, dynamic_ncols=True, leave=False)
+
+    def warn(message: str) -> None:
+        result.warnings += 1
+        if result.warnings <= MAX_WARNINGS_SHOWN:
+            bar.write(f"warning: {source.name}: {message}", file=stream)
+        elif result.warnings == MAX_WARNINGS_SHOWN + 1:
+            bar.write(f"warning: {source.name}: more warnings follow, counted in the summary",
+                      file=stream)
+
+    def set_total(total: int | None) -> None:
+        bar.total = total
+        bar.refresh()
+
+    ctx = Context(state=state, brands=watch.brands, collect=watch.collect, warn=warn,
+                  set_total=set_total, base_dir=watch.path.parent)
+    batch: dict[str, Item] = {}
+    started = last_flush = time.monotonic()
+
+    def flush() -> None:
+        if not batch and not ctx.state:
+            return
+        new, updated = _store(db_path, source, analyser, list(batch.values()), ctx.state)
+        result.new += new
+        result.updated += updated
+        batch.clear()
+
+    interrupted = False
+    try:
+        collector = REGISTRY[source.kind](source.name, source.settings)
+        for item in collector.collect(ctx):
+            item.source = source.name
+            batch[item.item_id] = item
+            result.seen += 1
+            bar.update(1)
+            if len(batch) >= BATCH_ITEMS or time.monotonic() - last_flush > BATCH_SECONDS:
+                flush()
+                last_flush = time.monotonic()
+        flush()
+    except CollectorError as exc:
+        result.status, result.error, result.error_kind = "failed", str(exc), exc.category
+        _salvage(flush, result)
+    except KeyboardInterrupt:
+        result.status, result.error, result.error_kind = "interrupted", "stopped by the user", \
+            "interrupted"
+        interrupted = True
+        _salvage(flush, result)
+    except Exception as exc:  # noqa: BLE001 - a crashing collector must not stop the others
+        result.status, result.error_kind = "failed", "crash"
+        result.error = f"{type(exc).__name__}: {exc}"
+        _salvage(flush, result)
+    finally:
+        bar.close()
+        result.seconds = time.monotonic() - started
+        with writing(db_path) as con:
+            finish_run(con, run_id, source.name, status=result.status, seen=result.seen,
+                       new=result.new, updated=result.updated, warnings=result.warnings,
+                       error=result.error, error_kind=result.error_kind)
+    if interrupted:
+        raise KeyboardInterrupt
+    return result
+
+
+def _salvage(flush, result: SourceResult) -> None:
+    """Store what was collected before a failure; a storage error then joins the message."""
+    try:
+        flush()
+    except Exception as exc:  # noqa: BLE001 - the original failure is the one to report
+        result.error = f"{result.error}; and the last batch could not be stored: {exc}"
+
+
+def _store(db_path: Path | str, source: Source, analyser: Analyser, items: list[Item],
+           state: dict) -> tuple[int, int]:
+    """Analyse the items that are new or changed, then write them with the source's state."""
+    with writing(db_path) as con:
+        known = existing_hashes(con, [i.item_id for i in items])
+    fresh = [i for i in items if known.get(i.item_id) != content_hash(i)]
+    item_rows, mention_rows = analyser.rows(fresh, source.name, now())
+    with writing(db_path) as con:
+        res = write_batch(con, item_rows, mention_rows, source=source.name, kind=source.kind,
+                          state=state)
+    return res.new, res.updated

@@ -1,0 +1,25 @@
+"""The watch: brands and sources read from watch.toml, validated before anything runs."""
+
+from config.options import Option
+from config.watch import (
+    Brand,
+    CollectSettings,
+    ConfigError,
+    Source,
+    Watch,
+    default_config_path,
+    default_db_path,
+    load_watch,
+)
+
+__all__ = [
+    "Brand",
+    "CollectSettings",
+    "ConfigError",
+    "Option",
+    "Source",
+    "Watch",
+    "default_config_path",
+    "default_db_path",
+    "load_watch",
+]

@@ -1,0 +1,96 @@
+"""DuckDB connections that survive the file lock: short-lived, retried with jittered backoff."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from store.schema import migrate
+
+# Readers give up sooner than writers: a page should say "busy" rather than hang a meeting.
+READ_PATIENCE = 15.0
+WRITE_PATIENCE = 60.0
+
+
+class StoreError(Exception):
+    """The database could not be used; the message says what to do."""
+
+
+class DatabaseMissing(StoreError):
+    """No database file exists yet at the configured path."""
+
+
+class DatabaseBusy(StoreError):
+    """Another process kept the database locked for longer than we were willing to wait."""
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc)
+    return "lock" in text.lower() and ("Could not set lock" in text or "Conflicting lock" in text)
+
+
+def open_connection(path: Path | str, read_only: bool,
+                    patience: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open ``path`` and return the connection, retrying while another process holds the lock.
+
+    Read-only opens require the file to exist (:class:`DatabaseMissing` otherwise); read-write
+    opens create it and bring the schema up to date. Raises :class:`DatabaseBusy` when the lock
+    outlasts ``patience`` seconds.
+    """
+    path = Path(path)
+    if read_only and not path.exists():
+        raise DatabaseMissing(f"no database at {path}: run `python -m collectors run` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    patience = patience if patience is not None else (READ_PATIENCE if read_only else WRITE_PATIENCE)
+    deadline = time.monotonic() + patience
+    delay = 0.01
+    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only, config=config)
+            break
+        except duckdb.Error as exc:
+            if not _is_lock_error(exc):
+                raise StoreError(f"cannot open the database {path}: {exc}") from exc
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(f"the database {path} stayed locked by another process for "
+                                   f"{patience:.0f} s") from exc
+            # Jitter keeps several waiting readers from retrying in lock-step.
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.5)
+    if not read_only:
+        try:
+            migrate(con)
+        except Exception:
+            con.close()
+            raise
+    return con
+
+
+@contextmanager
+def reading(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a read-only connection for one query or a few, closed right after.
+
+    Never keep it: an open read-only connection locks every writer out of the file.
+    """
+    con = open_connection(path, read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def writing(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a read-write connection (schema migrated) for one batch, closed right after."""
+    con = open_connection(path, read_only=False)
+    try:
+        yield con
+    finally:
+        con.close()

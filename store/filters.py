@@ -1,0 +1,67 @@
+"""The one value every read query takes: what the user filtered on, turned into bound SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The global filters of the app (and of reports): a date range and dimension choices.
+
+    ``start`` and ``end`` are inclusive days (UTC); an empty tuple means "all". Values are only
+    ever bound as SQL parameters, never spliced into query text.
+    """
+
+    start: date | None = None
+    end: date | None = None
+    brands: tuple[str, ...] = field(default_factory=tuple)
+    kinds: tuple[str, ...] = field(default_factory=tuple)
+    sources: tuple[str, ...] = field(default_factory=tuple)
+    langs: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def days(self) -> int | None:
+        """Length of the period in days, when both ends are set."""
+        if self.start is None or self.end is None:
+            return None
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Filters | None:
+        """The period of the same length just before this one, same other filters."""
+        if self.days is None:
+            return None
+        length = timedelta(days=self.days)
+        return replace(self, start=self.start - length, end=self.end - length)
+
+    def where(self, day_column: str = "day", *, brand_column: str | None = "brand",
+              timestamp: bool = False) -> tuple[str, list]:
+        """Return ``(sql, params)``: a WHERE clause over the named columns and its parameters.
+
+        ``day_column`` holds a DATE, or a TIMESTAMP when ``timestamp`` is true (then the range
+        is written as half-open timestamps so row-group pruning applies). Only column names
+        chosen by our own code enter the SQL text; every user value is a ``?`` parameter.
+        """
+        clauses: list[str] = []
+        params: list = []
+        if self.start is not None:
+            clauses.append(f"{day_column} >= ?")
+            params.append(self.start)
+        if self.end is not None:
+            if timestamp:
+                clauses.append(f"{day_column} < ?")
+                params.append(self.end + timedelta(days=1))
+            else:
+                clauses.append(f"{day_column} <= ?")
+                params.append(self.end)
+        for column, values in (
+            (brand_column, self.brands),
+            ("kind", self.kinds),
+            ("source", self.sources),
+            ("lang", self.langs),
+        ):
+            if column and values:
+                clauses.append(f"{column} IN ({', '.join('?' for _ in values)})")
+                params.extend(values)
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params

@@ -1,0 +1,68 @@
+"""Shared fixtures: a small demo watch collected once per session into a real DuckDB file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REALDATA = ROOT.parent / "shared" / "realdata"
+DEMO_END = "2026-06-30"
+DEMO_ITEMS = 4000
+
+# The tests import our packages from the repository root, whatever the working directory.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def write_demo_watch(folder: Path, items: int = DEMO_ITEMS, end: str = DEMO_END) -> Path:
+    """Write a watch.toml with the shipped demo brands and a demo source of ``items`` items."""
+    shipped = (ROOT / "watch.toml").read_text(encoding="utf-8")
+    head = shipped.split("[[sources]]", 1)[0]
+    path = folder / "watch.toml"
+    path.write_text(head + f'[[sources]]\nname = "demo"\nkind = "demo"\nitems = {items}\n'
+                    f'end = "{end}"\n', encoding="utf-8")
+    return path
+
+
+def collect(config: Path, db: Path, *extra: str, check: bool = True,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m collectors run`` for real, as a user would, and return the process."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "collectors", "run", "--config", str(config), "--db", str(db),
+         "--quiet", *extra],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={**os.environ, **(env or {})},
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"collectors run failed ({proc.returncode}):\n{proc.stdout}\n"
+                             f"{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A database holding a 4,000-item demo watch ending 2026-06-30 (read it, don't write)."""
+    folder = tmp_path_factory.mktemp("demo")
+    config = write_demo_watch(folder)
+    db = folder / "veille.duckdb"
+    collect(config, db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_config(demo_db) -> Path:
+    """The watch.toml that produced :func:`demo_db`."""
+    return demo_db.parent / "watch.toml"
+
+
+@pytest.fixture
+def realdata() -> Path:
+    """The shared real-world files; the test is skipped where they are absent."""
+    if not REALDATA.is_dir():
+        pytest.skip(f"real-world data folder {REALDATA} is absent on this machine")
+    return REALDATA
