@@ -119,7 +119,7 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
         bar.refresh()
 
     ctx = Context(state=state, brands=watch.brands, collect=watch.collect, warn=warn,
-                  set_total=set_total, base_dir=watch.path.parent)
+                  set_total=set_total, base_dir=watch.path.parent, http=_LazyFetcher(watch))
     batch: dict[str, Item] = {}
     started = last_flush = time.monotonic()
 
@@ -157,6 +157,7 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
         _salvage(flush, result)
     finally:
         bar.close()
+        ctx.http.close()
         result.seconds = time.monotonic() - started
         with writing(db_path) as con:
             finish_run(con, run_id, source.name, status=result.status, seen=result.seen,
@@ -165,6 +166,26 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
     if interrupted:
         raise KeyboardInterrupt
     return result
+
+
+class _LazyFetcher:
+    """Creates the HTTP fetcher on first use, so offline kinds (demo, file) never build one."""
+
+    def __init__(self, watch: Watch):
+        self._watch = watch
+        self._fetcher = None
+
+    def __getattr__(self, name: str):
+        if self._fetcher is None:
+            from collectors.http import Fetcher
+
+            self._fetcher = Fetcher(self._watch.collect)
+        return getattr(self._fetcher, name)
+
+    def close(self) -> None:
+        """Close the underlying client if one was made."""
+        if self._fetcher is not None:
+            self._fetcher.close()
 
 
 def _salvage(flush, result: SourceResult) -> None:
