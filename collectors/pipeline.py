@@ -8,6 +8,7 @@ from datetime import datetime
 
 from analysis.language import detect_language
 from analysis.query import BrandMatcher
+from analysis.text import Doc
 from analysis.sentiment import label, score_about, score_text
 from collectors.base import Item, utc
 from config import Brand
@@ -44,8 +45,9 @@ class Analyser:
                 published, collected_at, lang, sentiment, label(sentiment), item.score,
                 item.comments, item.parent_id, content_hash(item),
             ))
-            for brand in self.matcher.match(full):
-                about = score_about(full, lang, self.queries[brand].spans(full))
+            doc = Doc(full)  # tokenised once for every brand's match and spans
+            for brand in self.matcher.match_doc(doc):
+                about = score_about(full, lang, self.queries[brand].spans_doc(doc))
                 mention_rows.append((item_id, brand, about, label(about), published, source,
                                      item.kind, lang))
         return item_rows, mention_rows

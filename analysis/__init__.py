@@ -1,0 +1,1 @@
+"""Pure functions over text and tables: brand queries, language, sentiment, terms, trends."""
