@@ -1,0 +1,28 @@
+"""Canonical URLs: one spelling per document, tracking parameters gone."""
+
+import pytest
+
+from collectors.base import Item
+from collectors.urls import canonical_url
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("HTTPS://Example.COM:443/a?utm_source=x&b=2&a=1#top", "https://example.com/a?a=1&b=2"),
+    ("http://example.com", "http://example.com/"),
+    ("http://example.com:8080/p?fbclid=1&gclid=2", "http://example.com:8080/p"),
+    ("https://news.example.fr/article?id=5&xtor=RSS-1", "https://news.example.fr/article?id=5"),
+    ("mailto:someone@example.com", "mailto:someone@example.com"),
+])
+def test_canonical(url, expected):
+    assert canonical_url(url) == expected
+
+
+def test_item_identity():
+    a = Item(source="s", kind="rss", text="x", url="https://e.com/a?utm_medium=rss")
+    b = Item(source="other", kind="rss", text="y", url="https://E.com/a")
+    assert a.item_id == b.item_id  # the same article from two feeds is one item
+    assert Item(source="s", kind="k", text="x", id="reddit:t3_1").item_id != a.item_id
+    assert Item(source="s", kind="k", text="same").item_id == \
+        Item(source="s", kind="k", text="same").item_id
+    assert Item(source="s", kind="k", text="same").item_id != \
+        Item(source="t", kind="k", text="same").item_id
