@@ -87,7 +87,8 @@ def test_shipped_files_are_valid(path):
     (GOOD.replace('name = "Bolt"', 'name = "Acme"'), "'Acme' is used by another brand"),
     (GOOD.replace('name = "Bolt"', 'name = "Bolt"\nown = true'), "only one brand may be own"),
     ("nam = 'x'\n" + GOOD.split("\n", 2)[2], "unknown top-level key 'nam'"),
-    (GOOD.replace('[[brands]]\nname = "Bolt"', '[brands.x]\nname = "Bolt"'), "not valid TOML"),
+    (GOOD.replace('[[brands]]\nname = "Bolt"', '[brands.x]\nname = "Bolt"'),
+     "[[brands]] #1 ('Acme'): unknown key 'x'"),
     ("[[brands]\nname = 1", "is not valid TOML"),
 ])
 def test_each_mistake_is_named(tmp_path, text, expected):
@@ -95,7 +96,8 @@ def test_each_mistake_is_named(tmp_path, text, expected):
 
 
 def test_query_error_points_at_position(tmp_path):
-    message = problems(tmp_path, GOOD.replace("bolt AND (bike OR scooter)", '"unclosed phrase'))
+    message = problems(tmp_path, GOOD.replace('query = "bolt AND (bike OR scooter)"',
+                                              "query = '\"unclosed phrase'"))
     assert "position" in message
 
 
