@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collectors.base import Collector
 from collectors.demo import DemoCollector
+from collectors.discourse import DiscourseCollector
+from collectors.feeds import FeedsCollector
 from collectors.file import FileCollector
+from collectors.forum import ForumCollector
+from collectors.hackernews import HackerNewsCollector
+from collectors.reddit import RedditCollector
+from collectors.web import WebCollector
 
 # Adding a source kind: write its module, then add one line here.
 REGISTRY: dict[str, type[Collector]] = {
     "demo": DemoCollector,
     "file": FileCollector,
+    "web": WebCollector,
+    "feeds": FeedsCollector,
+    "reddit": RedditCollector,
+    "discourse": DiscourseCollector,
+    "hackernews": HackerNewsCollector,
+    "forum": ForumCollector,
 }
 
 
