@@ -1,4 +1,4 @@
-"""Baseline sentiment: VADER for English, its French adaptation for French, per text or per brand."""
+"""Baseline sentiment: VADER for English, its French adaptation for French, per text or brand."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -39,14 +39,14 @@ class Item:
 
     @property
     def item_id(self) -> str:
-        """Stable identity: md5 of the platform id, else of the canonical URL, else of source+text."""
+        """Stable identity: md5 of the platform id, else the canonical URL, else source+text."""
         if self.id:
             key = self.id
         elif self.url:
             key = canonical_url(self.url)
         else:
             key = f"{self.source}\n{self.text}"
-        return hashlib.md5(key.encode("utf-8")).hexdigest()
+        return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def utc(dt: datetime | None) -> datetime | None:
@@ -54,7 +54,7 @@ def utc(dt: datetime | None) -> datetime | None:
     if dt is None:
         return None
     if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
     return dt
 
 

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from analysis.language import detect_language
 from analysis.query import BrandMatcher
-from analysis.text import Doc
 from analysis.sentiment import label, score_about, score_text
+from analysis.text import Doc
 from collectors.base import Item, utc
 from config import Brand
 
@@ -18,7 +18,8 @@ def content_hash(item: Item) -> str:
     """Fingerprint of what the item says; a different hash on re-collection updates the row."""
     published = item.published_at.isoformat() if item.published_at else ""
     parts = (item.title or "", item.text or "", item.author or "", item.url or "", published)
-    return hashlib.md5("\x00".join(parts).encode("utf-8", "replace")).hexdigest()
+    return hashlib.md5("\x00".join(parts).encode("utf-8", "replace"),
+                       usedforsecurity=False).hexdigest()
 
 
 class Analyser:

@@ -1,4 +1,4 @@
-"""Run configured sources once: collect, analyse, store in batches; a failing source never stops the rest."""
+"""Run configured sources once: collect, analyse, store in batches; failures stay contained."""
 
 from __future__ import annotations
 

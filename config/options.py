@@ -79,7 +79,9 @@ def _describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, list):
-        return "a list" if all(isinstance(v, str) for v in value) else "a list with non-string values"
+        if all(isinstance(v, str) for v in value):
+            return "a list"
+        return "a list with non-string values"
     if isinstance(value, dict):
         return "a table"
     return type(value).__name__

@@ -22,7 +22,7 @@ PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e
 
 BRAND_KEYS = {
     "name": Option("str", required=True, help="How the brand is shown in every chart."),
-    "query": Option("str", required=True, help="Brand query: phrases, OR/AND/NOT, @handles, #tags."),
+    "query": Option("str", required=True, help="Brand query: phrases, OR, AND, NOT, @x, #x."),
     "own": Option("bool", False, help="true for your own brand (at most one)."),
     "color": Option("str", None, help="Fixed colour as #rrggbb; a palette colour otherwise."),
 }
@@ -73,7 +73,8 @@ class CollectSettings:
     per_host_delay: float = 2.0
     timeout: float = 20.0
     max_bytes: int = 10_000_000
-    allow_networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = field(default_factory=list)
+    allow_networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = field(
+        default_factory=list)
 
 
 @dataclass

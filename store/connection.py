@@ -47,7 +47,8 @@ def open_connection(path: Path | str, read_only: bool,
         raise DatabaseMissing(f"no database at {path}: run `python -m collectors run` first")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    patience = patience if patience is not None else (READ_PATIENCE if read_only else WRITE_PATIENCE)
+    if patience is None:
+        patience = READ_PATIENCE if read_only else WRITE_PATIENCE
     deadline = time.monotonic() + patience
     delay = 0.01
     config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}

@@ -1,4 +1,4 @@
-"""Idempotent writes: one transaction per batch of items, their mentions, rollups and source state."""
+"""Idempotent writes: one transaction per batch of items, mentions, rollups and source state."""
 
 from __future__ import annotations
 

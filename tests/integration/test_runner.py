@@ -1,4 +1,4 @@
-"""The collectors CLI end to end: real processes, a real DuckDB file, failing and stopped sources."""
+"""The collectors CLI end to end: real processes, a real DuckDB file, failing and stopped runs."""
 
 from __future__ import annotations
 

@@ -11,8 +11,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pytest
 
-from store import DatabaseMissing, Filters, reading, writing
-from store import queries
+from store import DatabaseMissing, Filters, queries, reading, writing
 from store.schema import LATEST, current_version, migrate
 from store.writes import refresh_rollups, reorder_if_needed, write_batch
 

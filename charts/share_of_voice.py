@@ -1,0 +1,71 @@
+"""Share of voice over time: each brand's part of the conversation, period by period."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.colors import color_of
+from charts.style import HEIGHT, empty_figure, styled
+
+# How the hover names a period and how the axis writes it, per grain.
+_HOVER_FORMAT = {"day": "%a %d %b %Y", "week": "Week of %d %b %Y", "month": "%B %Y"}
+_TICK_FORMAT = {"day": "%d %b", "week": "%d %b", "month": "%b %Y"}
+MAX_LABELLED_PERIODS = 14
+
+
+def share_of_voice_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str = "week",
+                         title: str | None = "Share of voice", height: int = HEIGHT
+                         ) -> go.Figure:
+    """Stacked area of each brand's share of mentions per period, with mentions on hover.
+
+    ``df`` has the columns of :func:`store.queries.share_of_voice`: ``period``, ``brand``,
+    ``mentions`` (``share`` is recomputed here after filling the periods a brand was silent in
+    with zero, so every period's stack adds up to 100 %). ``colors`` maps brands to colours
+    (:func:`charts.colors.brand_colors`); its order is the stacking order, bottom first, and
+    brands it lacks come after in name order. One trace per brand. A single period is drawn
+    as one stacked bar, since an area needs two points.
+    """
+    if df.empty:
+        return empty_figure("No mentions in this period", title, height)
+    mentions = (df.pivot_table(index="period", columns="brand", values="mentions",
+                               aggfunc="sum", fill_value=0)
+                .sort_index())
+    totals = mentions.sum(axis=1)
+    share = mentions.div(totals.where(totals > 0), axis=0).fillna(0.0) * 100
+    present = set(mentions.columns)
+    order = [b for b in colors if b in present] + sorted(present - set(colors))
+    x = pd.to_datetime(mentions.index)
+    single = len(x) == 1
+    fig = go.Figure()
+    for brand in order:
+        color = color_of(brand, colors)
+        common = {
+            "x": x, "y": share[brand].to_numpy(), "name": brand,
+            "customdata": mentions[brand].to_numpy(),
+            "hovertemplate": "%{fullData.name}: %{y:.1f} % (%{customdata:,} mentions)"
+                             "<extra></extra>",
+        }
+        if single:
+            fig.add_trace(go.Bar(marker_color=color, **common))
+        else:
+            fig.add_trace(go.Scatter(mode="lines", stackgroup="share",
+                                     line={"width": 1, "color": color}, fillcolor=color,
+                                     **common))
+    if single:
+        fig.update_layout(barmode="stack")
+    # Weeks lie far apart on a wide screen: hover the nearest one wherever the pointer is.
+    fig.update_layout(hovermode="x unified", hoverdistance=-1)
+    fig.update_yaxes(range=[0, 100], ticksuffix=" %", fixedrange=True, ticklabelstandoff=10)
+    fig.update_xaxes(hoverformat=_HOVER_FORMAT.get(grain, "%d %b %Y"),
+                     tickformat=_TICK_FORMAT.get(grain, "%d %b"), fixedrange=True,
+                     ticklabelstandoff=6)
+    if len(x) <= MAX_LABELLED_PERIODS:
+        # Few periods: one tick per period start, so a week reads as a week.
+        fig.update_xaxes(tickvals=x, ticklabeloverflow="allow")
+    styled(fig, title, height)
+    # Stacked traces get a reversed legend by default; keep the configured order.
+    fig.update_layout(legend={"traceorder": "normal"})
+    return fig

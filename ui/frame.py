@@ -1,0 +1,75 @@
+"""The frame around every page: what the database holds, the header, the demo banner, the view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from charts.colors import brand_colors
+from store import DatabaseBusy, DatabaseMissing, StoreError, queries
+from ui import filters, guidance, state
+from ui import format as fmt
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why there is no dashboard to draw: a :mod:`ui.guidance` reason and its detail."""
+
+    reason: str
+    detail: str = ""
+
+
+def open_view(db: Path) -> state.View | Problem:
+    """Read what the frame needs, draw the filter sidebar and return the pages' view.
+
+    Returns a :class:`Problem` instead when the database is missing, empty, without mentions,
+    busy or unreadable; nothing is drawn then.
+    """
+    try:
+        info = state.read(queries.data_info, db)
+        if info.items == 0:
+            return Problem(guidance.EMPTY)
+        if info.mentions == 0 or info.first_day is None or info.last_day is None:
+            return Problem(guidance.NO_MENTIONS, fmt.count(info.items))
+        brands = state.read(queries.brands, db)
+        values = state.read(queries.filter_options, db)
+    except DatabaseMissing:
+        return Problem(guidance.MISSING)
+    except DatabaseBusy as exc:
+        return Problem(guidance.BUSY, str(exc))
+    except StoreError as exc:
+        return Problem(guidance.BROKEN, str(exc))
+    options = filters.Options(
+        first_day=info.first_day, last_day=info.last_day,
+        brands=tuple(str(b) for b in brands["name"]),
+        kinds=tuple(values.get("kind", ())), sources=tuple(values.get("source", ())),
+        langs=tuple(values.get("lang", ())),
+    )
+    choices = filters.sidebar(options)
+    chosen = filters.to_filters(choices, options)
+    shown, previous = filters.describe(choices, chosen, options)
+    own = next((str(n) for n, o in zip(brands["name"], brands["own"], strict=True) if o), None)
+    return state.View(
+        db=Path(db), info=info, filters=chosen, previous=chosen.previous(),
+        period_text=shown, previous_text=previous, colors=brand_colors(brands), own=own,
+        grain=filters.grain_for(chosen, options),
+        dimensions_text=filters.describe_dimensions(choices),
+    )
+
+
+def header(view: state.View) -> None:
+    """The watch's name, the period on screen in words, and the demo banner on demo data."""
+    st.title(view.info.watch_name or "Veille", anchor=False)
+    line = f"**{view.period_text}**"
+    if view.previous_text:
+        line += f" · compared with {view.previous_text}"
+    st.markdown(line)
+    st.caption(f"{view.dimensions_text} · last collected {fmt.moment(view.info.newest_collected)}")
+    if view.info.is_demo:
+        st.info(
+            "**Demo data** — these brands and mentions are generated to show what Veille does. "
+            "To watch your own brands, edit `watch.toml` (your `[[brands]]` and where to listen "
+            "in `[[sources]]`), then run `python -m collectors run`.",
+            icon=":material/science:")
