@@ -12,6 +12,7 @@ from collectors import REGISTRY, kind_options
 from collectors.runner import Analyser, SourceResult, UnknownSource, run, run_source
 from config import ConfigError, Watch, default_config_path, default_db_path, load_watch
 from store import StoreError, writing
+from store.derived import refresh_all
 from store.writes import reorder_if_needed, save_brands, set_meta
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -107,7 +108,10 @@ def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> in
         for source in sources:
             if time.monotonic() >= due[source.name]:
                 due[source.name] = time.monotonic() + source.every
-                print(run_source(watch, source, db, analyser, progress).summary(), flush=True)
+                result = run_source(watch, source, db, analyser, progress)
+                print(result.summary(), flush=True)
                 with writing(db) as con:
                     reorder_if_needed(con)
+                    if result.new or result.updated:
+                        refresh_all(con, warn=lambda m: print(f"warning: {m}", file=sys.stderr))
         time.sleep(max(0.2, min(min(due.values()) - time.monotonic(), 5.0)))

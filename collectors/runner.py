@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from collectors.base import CollectorError, Context, Item
 from collectors.pipeline import Analyser, content_hash
 from config import Source, Watch
 from store import writing
+from store.derived import refresh_all
 from store.writes import (
     existing_hashes,
     finish_run,
@@ -90,6 +92,8 @@ def run(watch: Watch, db_path: Path | str, only: list[str] | None = None,
     finally:
         with writing(db_path) as con:
             reorder_if_needed(con)
+            if any(r.new or r.updated for r in results):
+                refresh_all(con, warn=lambda m: print(f"warning: {m}", file=stream))
     return results
 
 
@@ -174,12 +178,14 @@ class _LazyFetcher:
     def __init__(self, watch: Watch):
         self._watch = watch
         self._fetcher = None
+        self._lock = threading.Lock()
 
     def __getattr__(self, name: str):
-        if self._fetcher is None:
-            from collectors.http import Fetcher
+        with self._lock:  # collectors may first touch it from worker threads
+            if self._fetcher is None:
+                from collectors.http import Fetcher
 
-            self._fetcher = Fetcher(self._watch.collect)
+                self._fetcher = Fetcher(self._watch.collect)
         return getattr(self._fetcher, name)
 
     def close(self) -> None:

@@ -25,6 +25,8 @@ MENTION_COLUMNS = [
     ("source", pa.string()), ("kind", pa.string()), ("lang", pa.string()),
 ]
 ITEM_SCHEMA = pa.schema(ITEM_COLUMNS)
+_ITEM_NAMES = ", ".join(name for name, _ in ITEM_COLUMNS)
+_MENTION_NAMES = ", ".join(name for name, _ in MENTION_COLUMNS)
 MENTION_SCHEMA = pa.schema(MENTION_COLUMNS)
 # Past this share of rows written out of time order, the tables are rewritten in order.
 REORDER_SHARE = 0.02
@@ -122,10 +124,12 @@ def _write(con: duckdb.DuckDBPyConnection, items: pa.Table, mentions: pa.Table) 
                     "(SELECT item_id FROM batch_status WHERE status = 'changed')")
         con.execute("DELETE FROM items WHERE item_id IN "
                     "(SELECT item_id FROM batch_status WHERE status = 'changed')")
-    con.execute("INSERT INTO items SELECT b.* FROM batch_items b SEMI JOIN batch_status s "
-                "USING (item_id) ORDER BY b.published_at")
-    con.execute("INSERT INTO mentions SELECT m.* FROM batch_mentions m SEMI JOIN batch_status s "
-                "USING (item_id) ORDER BY m.published_at")
+    # Named columns: later migrations may add columns that other steps fill in.
+    con.execute(f"INSERT INTO items ({_ITEM_NAMES}) SELECT {_ITEM_NAMES} FROM batch_items b "
+                "SEMI JOIN batch_status s USING (item_id) ORDER BY b.published_at")
+    con.execute(f"INSERT INTO mentions ({_MENTION_NAMES}) SELECT {_MENTION_NAMES} "
+                "FROM batch_mentions m SEMI JOIN batch_status s USING (item_id) "
+                "ORDER BY m.published_at")
     days = {row[0] for row in con.execute(
         "SELECT DISTINCT CAST(published_at AS DATE) FROM batch_status UNION "
         "SELECT DISTINCT CAST(old_published_at AS DATE) FROM batch_status "

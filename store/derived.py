@@ -1,0 +1,20 @@
+"""Tables derived from items after each run (alerts, terms, stories…): one refresher per table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+# Each refresher brings one derived table up to date from items/mentions, inside the writer's
+# connection, after a run stored new data. Adding one = one function + one line here.
+REFRESHERS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] = []
+
+
+def refresh_all(con: duckdb.DuckDBPyConnection, warn: Callable[[str], None] = print) -> None:
+    """Run every refresher; one failing is reported and never blocks the others or the data."""
+    for name, refresh in REFRESHERS:
+        try:
+            refresh(con)
+        except Exception as exc:  # noqa: BLE001 - derived data can be rebuilt on the next run
+            warn(f"could not refresh {name}: {type(exc).__name__}: {exc}")
