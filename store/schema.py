@@ -84,6 +84,27 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         )""",
         "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
     ]),
+    # A web page's change is an ordinary item (kind 'web') whose parent is the page's item;
+    # the view reads them back with their brands and counts the diff's "+ " and "− " lines.
+    (2, "page snapshots and changes", [
+        """CREATE VIEW page_changes AS
+        SELECT CAST(i.published_at AS DATE) AS day,
+               i.published_at,
+               m.brand,
+               i.source,
+               i.kind,
+               i.lang,
+               i.url,
+               i.title,
+               len(regexp_extract_all(coalesce(i.text, ''), '(?m)^\\+ ')) AS added,
+               len(regexp_extract_all(coalesce(i.text, ''), '(?m)^\u2212 ')) AS removed,
+               i.text,
+               i.item_id,
+               i.parent_id
+        FROM items i
+        LEFT JOIN mentions m USING (item_id)
+        WHERE i.kind = 'web' AND i.parent_id IS NOT NULL""",
+    ]),
 ]
 
 LATEST = MIGRATIONS[-1][0]
