@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,7 +35,7 @@ class Item:
     lang: str | None = None
     score: int | None = None
     comments: int | None = None
-    parent_id: str | None = None
+    parent_id: str | None = None  # the parent's `id` as its collector sets it, or its item_id
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -47,6 +48,19 @@ class Item:
         else:
             key = f"{self.source}\n{self.text}"
         return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+_ITEM_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def parent_item_id(parent_id: str | None) -> str | None:
+    """The stored ``item_id`` of a parent given as a platform id (``"reddit:t3_x"``) or an
+    item id already (web page changes); so replies join their parent on ``item_id``."""
+    if not parent_id:
+        return None
+    if _ITEM_ID.match(parent_id):
+        return parent_id
+    return hashlib.md5(parent_id.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def utc(dt: datetime | None) -> datetime | None:

@@ -10,7 +10,7 @@ from analysis.language import detect_language
 from analysis.query import BrandMatcher
 from analysis.sentiment import label, score_about, score_text
 from analysis.text import Doc
-from collectors.base import Item, utc
+from collectors.base import Item, parent_item_id, utc
 from config import Brand
 
 
@@ -44,7 +44,7 @@ class Analyser:
             item_rows.append((
                 item_id, source, item.kind, item.url, item.title, item.text, item.author,
                 published, collected_at, lang, sentiment, label(sentiment), item.score,
-                item.comments, item.parent_id, content_hash(item),
+                item.comments, parent_item_id(item.parent_id), content_hash(item),
             ))
             doc = Doc(full)  # tokenised once for every brand's match and spans
             for brand in self.matcher.match_doc(doc):

@@ -26,3 +26,12 @@ def test_item_identity():
         Item(source="s", kind="k", text="same").item_id
     assert Item(source="s", kind="k", text="same").item_id != \
         Item(source="t", kind="k", text="same").item_id
+
+
+def test_replies_join_their_parent_by_item_id():
+    from collectors.base import parent_item_id
+
+    post = Item(source="s", kind="reddit", text="q?", id="reddit:t3_abc")
+    assert parent_item_id("reddit:t3_abc") == post.item_id
+    assert parent_item_id(post.item_id) == post.item_id  # already an item id (web changes)
+    assert parent_item_id(None) is None
