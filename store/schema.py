@@ -105,9 +105,87 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         LEFT JOIN mentions m USING (item_id)
         WHERE i.kind = 'web' AND i.parent_id IS NOT NULL""",
     ]),
+    # Spikes found by store.alerts.refresh_alerts; the id is stable (brand, source, kind, start)
+    # so a refresh updates an alert in place and the state a user gave it survives.
+    (3, "alerts", [
+        """CREATE TABLE alerts (
+            id VARCHAR PRIMARY KEY,
+            brand VARCHAR NOT NULL,
+            source VARCHAR,
+            kind VARCHAR NOT NULL,
+            started_at TIMESTAMP NOT NULL,
+            ended_at TIMESTAMP NOT NULL,
+            peak DOUBLE NOT NULL,
+            baseline DOUBLE NOT NULL,
+            ratio DOUBLE,
+            explanation VARCHAR NOT NULL DEFAULT '{}',
+            state VARCHAR NOT NULL DEFAULT 'new',
+            created_at TIMESTAMP NOT NULL
+        )""",
+    ]),
+    # Near-duplicate stories (store.stories) and the author rollup (store.community). Every item
+    # gets its story; signatures and LSH band keys are kept only for a recent window, which is
+    # all that new items are matched against.
+    (4, "stories and authors", [
+        """CREATE TABLE stories (
+            item_id VARCHAR NOT NULL,
+            story_id VARCHAR NOT NULL,
+            similarity DOUBLE NOT NULL,
+            published_at TIMESTAMP NOT NULL,
+            content_hash VARCHAR NOT NULL
+        )""",
+        """CREATE TABLE story_signatures (
+            item_id VARCHAR NOT NULL,
+            story_id VARCHAR NOT NULL,
+            published_at TIMESTAMP NOT NULL,
+            signature BLOB NOT NULL
+        )""",
+        """CREATE TABLE story_bands (
+            key BIGINT NOT NULL,
+            item_id VARCHAR NOT NULL,
+            published_at TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE authors (
+            source VARCHAR NOT NULL,
+            author VARCHAR NOT NULL,
+            first_seen TIMESTAMP NOT NULL,
+            last_seen TIMESTAMP NOT NULL,
+            PRIMARY KEY (source, author)
+        )""",
+    ]),
+    # Term rollup (top terms and phrases per day, brand and language) and the topics of the
+    # last fit; terms_days records what each day was computed from, so refreshes are incremental.
+    (7, "terms and topics", [
+        """CREATE TABLE daily_terms (
+            day DATE NOT NULL,
+            brand VARCHAR NOT NULL,
+            lang VARCHAR,
+            term VARCHAR NOT NULL,
+            ngram TINYINT NOT NULL,
+            n INTEGER NOT NULL
+        )""",
+        """CREATE TABLE terms_days (
+            day DATE PRIMARY KEY,
+            items BIGINT NOT NULL,
+            last_collected TIMESTAMP,
+            version VARCHAR NOT NULL
+        )""",
+        """CREATE TABLE topics (
+            topic_id INTEGER PRIMARY KEY,
+            label VARCHAR NOT NULL,
+            top_terms VARCHAR[] NOT NULL,
+            fitted_at TIMESTAMP NOT NULL,
+            docs BIGINT NOT NULL
+        )""",
+        """CREATE TABLE topic_terms (
+            topic_id INTEGER NOT NULL,
+            term VARCHAR NOT NULL,
+            weight DOUBLE NOT NULL
+        )""",
+    ]),
 ]
 
-LATEST = MIGRATIONS[-1][0]
+LATEST = max(number for number, _, _ in MIGRATIONS)
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -121,16 +199,18 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply every migration newer than the database, each in its own transaction.
+    """Apply every migration the database has not recorded, in number order, each in its own
+    transaction, and return the highest version.
 
-    Returns the resulting version. A failed migration rolls back whole, leaving the previous
-    version intact.
+    Skipping by record rather than by "newer than the highest" means a migration numbered below
+    one already applied (two branches landing out of order) still runs. A failed migration rolls
+    back whole, leaving the previous state intact.
     """
     con.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
                 "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)")
-    version = current_version(con)
-    for number, name, statements in MIGRATIONS:
-        if number <= version:
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    for number, name, statements in sorted(MIGRATIONS, key=lambda m: m[0]):
+        if number in applied:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
@@ -142,5 +222,4 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         except Exception:
             con.execute("ROLLBACK")
             raise
-        version = number
-    return version
+    return current_version(con)

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from store import DatabaseMissing, Filters, queries, reading, writing
-from store.schema import LATEST, current_version, migrate
+from store.schema import LATEST, MIGRATIONS, current_version, migrate
 from store.writes import refresh_rollups, reorder_if_needed, write_batch
 
 T0 = datetime(2026, 3, 2, 9, 0)
@@ -47,7 +47,20 @@ def test_migrations_create_schema_once(tmp_path):
         tables = {r[0] for r in con.execute(
             "SELECT table_name FROM information_schema.tables").fetchall()}
     assert {"items", "mentions", "daily_mentions", "sources", "runs", "brands", "meta"} <= tables
-    assert count(db, "SELECT count(*) FROM schema_migrations") == LATEST
+    assert count(db, "SELECT count(*) FROM schema_migrations") == len(MIGRATIONS)
+
+
+def test_a_migration_landing_out_of_order_still_runs(tmp_path, monkeypatch):
+    from store import schema
+
+    db = tmp_path / "v.duckdb"
+    with writing(db):
+        pass
+    late = (LATEST - 1 if LATEST - 1 not in {m[0] for m in MIGRATIONS} else LATEST + 50,
+            "late", ["CREATE TABLE late_table (x INTEGER)"])
+    monkeypatch.setattr(schema, "MIGRATIONS", [*MIGRATIONS, late])
+    with writing(db) as con:
+        assert con.execute("SELECT count(*) FROM late_table").fetchone() == (0,)
 
 
 def test_same_batch_twice_adds_nothing(tmp_path):
