@@ -4,7 +4,7 @@ import streamlit as st
 
 from config import default_config_path, default_db_path
 from store import StoreError
-from ui import frame, guidance, state
+from ui import export, frame, guidance, live, saved_views, state
 
 # The views, in menu order. Adding one: a file in pages/ and one line here, with a url_path
 # that is not the file's name. Streamlit's older discovery of the pages/ folder (used for a
@@ -13,17 +13,32 @@ from ui import frame, guidance, state
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:",
             url_path="home", default=True),
+    st.Page("pages/share_of_voice.py", title="Share of voice", icon=":material/pie_chart:",
+            url_path="voice"),
+    st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:",
+            url_path="over-time"),
+    st.Page("pages/topics.py", title="Topics", icon=":material/cloud:", url_path="themes"),
+    st.Page("pages/mentions.py", title="Mentions", icon=":material/forum:", url_path="items"),
+    st.Page("pages/alerts.py", title="Alerts", icon=":material/notifications_active:",
+            url_path="spikes"),
+    st.Page("pages/community.py", title="Community", icon=":material/groups:",
+            url_path="people"),
+    st.Page("pages/sources.py", title="Sources", icon=":material/settings_input_antenna:",
+            url_path="health"),
 ]
 
 st.set_page_config(page_title="Veille", page_icon=":material/radar:", layout="wide")
 db = default_db_path()
+live.begin(db)
 view = frame.open_view(db)
 if isinstance(view, frame.Problem):
     st.navigation([guidance.page(view.reason, db, default_config_path(), view.detail)],
                   position="hidden").run()
 else:
+    saved_views.sidebar(db)
     frame.header(view)
     page = st.navigation(PAGES, position="top")
+    export.sidebar(view, page.title)
     try:
         with state.published(view):
             page.run()
@@ -31,3 +46,4 @@ else:
         # A collector may hold the lock longer than a reader waits: say so, keep the frame.
         st.warning(f"The data could not be read just now ({exc}). Reload to try again.",
                    icon=":material/hourglass:")
+live.end(db)

@@ -9,10 +9,16 @@ import time
 from pathlib import Path
 
 from collectors import REGISTRY, kind_options
-from collectors.runner import Analyser, SourceResult, UnknownSource, run, run_source
+from collectors.runner import (
+    Analyser,
+    SourceResult,
+    UnknownSource,
+    refresh_derived,
+    run,
+    run_source,
+)
 from config import ConfigError, Watch, default_config_path, default_db_path, load_watch
 from store import StoreError, writing
-from store.derived import refresh_all
 from store.writes import reorder_if_needed, save_brands, set_meta
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -27,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         ("run", "collect every configured source once, then exit"),
         ("watch", "keep collecting, each source on its own `every` interval, until stopped"),
         ("check", "validate watch.toml and list its brands and sources; collect nothing"),
+        ("rematch", "re-match every stored item against the current brand queries"),
     ):
         cmd = sub.add_parser(name, help=help_text, description=help_text)
         cmd.add_argument("--config", type=Path, default=None,
@@ -34,8 +41,13 @@ def _parser() -> argparse.ArgumentParser:
         if name != "check":
             cmd.add_argument("--db", type=Path, default=None,
                              help="database file (default: $VEILLE_DB or data/veille.duckdb)")
+        if name == "rematch":
+            cmd.add_argument("--brand", action="append", default=None, metavar="NAME",
+                             help="only this brand's mentions (repeat for several)")
+        elif name != "check":
             cmd.add_argument("--source", action="append", default=None, metavar="NAME",
                              help="only this source (repeat for several)")
+        if name != "check":
             cmd.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -54,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return _check(watch)
     db = args.db or default_db_path()
+    if args.command == "rematch":
+        return _rematch(watch, db, args.brand, not args.quiet)
     try:
         if args.command == "watch":
             return _watch(watch, db, args.source, not args.quiet)
@@ -77,6 +91,30 @@ def _report(results: list[SourceResult]) -> int:
     if not results:
         print("no source to run: add [[sources]] to the watch file", file=sys.stderr)
     return EXIT_OK if all(r.status == "ok" for r in results) else EXIT_FAILED
+
+
+def _rematch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> int:
+    """Re-match the history; print one line per brand whose mentions changed."""
+    from collectors.rematch import UnknownBrand, rematch_watch
+
+    if not Path(db).exists():
+        print(f"error: no database at {db}: nothing to re-match", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = rematch_watch(watch, db, only, progress=progress)
+    except UnknownBrand as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("stopped: the days re-matched so far are stored; run rematch again to finish.",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    print(f"rematch: {result.items:,} items re-matched", flush=True)
+    print(result.summary(), flush=True)
+    return EXIT_OK
 
 
 def _check(watch: Watch) -> int:
@@ -112,6 +150,6 @@ def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> in
                 print(result.summary(), flush=True)
                 with writing(db) as con:
                     reorder_if_needed(con)
-                    if result.new or result.updated:
-                        refresh_all(con, warn=lambda m: print(f"warning: {m}", file=sys.stderr))
+                    refresh_derived(con, bool(result.new or result.updated), sys.stderr,
+                                    corrections=False)
         time.sleep(max(0.2, min(min(due.values()) - time.monotonic(), 5.0)))

@@ -26,7 +26,7 @@ from collectors.http import (
     Response,
     safe_url,
 )
-from collectors.urls import canonical_url
+from collectors.urls import canonical_url, redact_url
 from config.options import Option
 from config.watch import CollectSettings
 
@@ -400,7 +400,8 @@ class FeedsCollector(Collector):
             raise ParseError("the source has no feed URLs (set `urls`)")
         max_entries = max(1, int(self.settings.get("max_entries") or 200))
         states: dict[str, Any] = ctx.state.setdefault("feeds", {})
-        for gone in [u for u in states if u not in urls]:
+        keys = {redact_url(u) for u in urls}  # secrets in a URL never reach the stored state
+        for gone in [u for u in states if u not in keys]:
             del states[gone]  # forget feeds no longer configured, so state stays small
         own_http = ctx.http is None
         http = ctx.http or Fetcher(ctx.collect or CollectSettings())
@@ -412,11 +413,12 @@ class FeedsCollector(Collector):
             # only read a copy of the state: it is changed here, between yields, where the
             # runner may be saving it.
             fetch = http.get  # resolved here: a lazy fetcher is then built once, not per thread
-            futures = [(url, pool.submit(self._fetch, fetch, url, _copy(states.get(url))))
+            futures = [(url, pool.submit(self._fetch, fetch, url,
+                                                    _copy(states.get(redact_url(url)))))
                        for url in urls]
             announced = 0
             for url, future in futures:
-                state = states.setdefault(url, {})
+                state = states.setdefault(redact_url(url), {})
                 try:
                     fetched = future.result()
                     if fetched.parsed is None:
@@ -468,7 +470,7 @@ class FeedsCollector(Collector):
     def _fetch_feed(self, fetch: Callable[..., Response], target: str, state: dict[str, Any],
                     feed_url: str | None) -> _Fetched:
         validators = state.get("validators") or {}
-        same = validators.get("url") == target
+        same = validators.get("url") == redact_url(target)
         response = fetch(target, accept=FEED_ACCEPT,
                          etag=validators.get("etag") if same else None,
                          last_modified=validators.get("last_modified") if same else None)
@@ -476,7 +478,7 @@ class FeedsCollector(Collector):
             return _Fetched(None, feed_url, validators)
         parsed = parse_feed(response.content, response.url, response.headers.get("content-type"),
                             source=self.name)
-        return _Fetched(parsed, feed_url, {"url": target, "etag": response.etag,
+        return _Fetched(parsed, feed_url, {"url": redact_url(target), "etag": response.etag,
                                            "last_modified": response.last_modified})
 
     def _new_items(self, parsed: ParsedFeed, state: dict[str, Any],

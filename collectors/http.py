@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote
 
 import httpcore
 import httpx
 
 from collectors.base import CollectorError, ParseError
+from collectors.urls import redact_url
 from config.watch import CollectSettings
 
 MAX_REDIRECTS = 10
@@ -231,24 +232,10 @@ def detect_encoding(content: bytes, content_type: str | None = None) -> str:
 # --- secrets never in messages ---------------------------------------------------------------
 
 # Query parameter names whose values are credentials: api_key, access_token, sig, password…
-_SECRET_PARAM = re.compile(
-    r"(?:^|[_\-.])(?:api_?key|key|\w*token|secret|pass(?:word|wd)?|auth|authorization|sig|"
-    r"signature|session\w*|sid|credentials?|code)$", re.I)
-
-
 def safe_url(url: Any) -> str:
-    """``url`` for messages and logs: without user:password and with secret-looking query values
-    (``api_key``, ``token``, ``signature``…) replaced by ``***``; cut to 300 characters."""
-    text = str(url)
-    try:
-        parts = urlsplit(text)
-        netloc = parts.netloc.rpartition("@")[2]
-        query = urlencode([(k, "***" if _SECRET_PARAM.search(k) else v)
-                           for k, v in parse_qsl(parts.query, keep_blank_values=True)],
-                          safe="*")
-        text = urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-    except ValueError:
-        pass
+    """``url`` for messages and logs: redacted (:func:`collectors.urls.redact_url`) and cut to
+    300 characters."""
+    text = redact_url(str(url))
     return text if len(text) <= 300 else text[:297] + "..."
 
 

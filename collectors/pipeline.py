@@ -11,6 +11,7 @@ from analysis.query import BrandMatcher
 from analysis.sentiment import label, score_about, score_text
 from analysis.text import Doc
 from collectors.base import Item, parent_item_id, utc
+from collectors.urls import redact_url
 from config import Brand
 
 
@@ -42,7 +43,8 @@ class Analyser:
             sentiment = score_text(full, lang)
             item_id = item.item_id
             item_rows.append((
-                item_id, source, item.kind, item.url, item.title, item.text, item.author,
+                item_id, source, item.kind, redact_url(item.url) if item.url else None, item.title,
+                item.text, item.author,
                 published, collected_at, lang, sentiment, label(sentiment), item.score,
                 item.comments, parent_item_id(item.parent_id), content_hash(item),
             ))

@@ -18,7 +18,10 @@ from collectors.pipeline import Analyser, content_hash
 from config import Source, Watch
 from store import writing
 from store.derived import refresh_all
+from store.edits import apply_corrections
 from store.writes import (
+    clear_derived_stale,
+    derived_stale,
     existing_hashes,
     finish_run,
     now,
@@ -92,9 +95,34 @@ def run(watch: Watch, db_path: Path | str, only: list[str] | None = None,
     finally:
         with writing(db_path) as con:
             reorder_if_needed(con)
-            if any(r.new or r.updated for r in results):
-                refresh_all(con, warn=lambda m: print(f"warning: {m}", file=stream))
+            refresh_derived(con, any(r.new or r.updated for r in results), stream)
     return results
+
+
+def refresh_derived(con, changed: bool, stream: TextIO, corrections: bool = True) -> None:
+    """Rebuild the derived tables (alerts, terms…) when items changed.
+
+    Items changed in this run (``changed``) or in an earlier run killed before it got here (the
+    stale mark its batches left): either way every refresher runs, and the mark is cleared only
+    when all of them succeeded. Otherwise, with ``corrections``, only the sentiment corrections
+    made in the app are applied.
+    """
+    if changed or derived_stale(con):
+        failures: list[str] = []
+
+        def warn(message: str) -> None:
+            failures.append(message)
+            print(f"warning: {message}", file=stream)
+
+        refresh_all(con, warn=warn)
+        if not failures:
+            clear_derived_stale(con)
+    elif corrections:
+        # Corrections made in the app reach the rollups even when nothing new came.
+        try:
+            apply_corrections(con)
+        except Exception as exc:  # noqa: BLE001 - retried on the next run
+            print(f"warning: could not apply sentiment corrections: {exc}", file=stream)
 
 
 def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Analyser,

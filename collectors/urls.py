@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Parameters that only say how a visitor arrived; they never change the document.
@@ -45,3 +46,25 @@ def canonical_url(url: str) -> str:
     query.sort()
     path = parts.path or "/"
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+# Query parameters whose values are credentials; masked wherever a URL is stored or shown.
+_SECRET_PARAM = re.compile(
+    r"(?:^|[_\-.])(?:api_?key|key|\w*token|secret|pass(?:word|wd)?|auth|authorization|sig|"
+    r"signature|session\w*|sid|credentials?|code)$", re.I)
+
+
+def redact_url(url: str) -> str:
+    """``url`` without user:password and with secret-looking query values (``api_key``,
+    ``token``, ``signature``…) replaced by ``***``: the form that is stored, logged and shown."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc.rpartition("@")[2]
+        query = urlencode([(k, "***" if _SECRET_PARAM.search(k) else v)
+                           for k, v in parse_qsl(parts.query, keep_blank_values=True)],
+                          safe="*")
+        if netloc == parts.netloc and query == parts.query:
+            return url  # nothing secret: keep the exact spelling
+        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    except ValueError:
+        return url

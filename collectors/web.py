@@ -21,7 +21,7 @@ from analysis.pagediff import (
 )
 from collectors.base import Collector, CollectorError, Context, Item, ParseError, utc
 from collectors.http import Fetcher, Response, safe_url
-from collectors.urls import canonical_url
+from collectors.urls import canonical_url, redact_url
 from config.options import Option
 
 # Under this many characters the precise extraction probably missed the page: pricing grids
@@ -144,7 +144,8 @@ class WebCollector(Collector):
         if not isinstance(pages, dict):
             pages = ctx.state["pages"] = {}
         # Pages no longer configured take their snapshots with them.
-        for stale in [u for u in pages if u not in urls]:
+        keys = {redact_url(u) for u in urls}  # secrets in a URL never reach the stored state
+        for stale in [u for u in pages if u not in keys]:
             del pages[stale]
         ctx.set_total(len(urls))
         own_fetcher = None
@@ -174,7 +175,8 @@ class WebCollector(Collector):
                    ) -> Iterator[tuple[str, Response | CollectorError]]:
         """Fetch every page (conditional GET), several sites at once; yield in config order."""
         def fetch(url: str) -> Response:
-            entry = pages.get(url) if isinstance(pages.get(url), dict) else {}
+            entry = pages.get(redact_url(url))
+            entry = entry if isinstance(entry, dict) else {}
             return http.get(url, etag=entry.get("etag"),
                             last_modified=entry.get("last_modified"), accept=ACCEPT)
 
@@ -245,7 +247,8 @@ class WebCollector(Collector):
         resp = fetched
         if resp.not_modified:
             return []
-        entry = pages.get(url) if isinstance(pages.get(url), dict) else {}
+        entry = pages.get(redact_url(url))
+        entry = entry if isinstance(entry, dict) else {}
         shown = safe_url(url)
         ctype = resp.content_type
         if ctype and ctype != "text/plain" and ctype not in _HTML_TYPES:
@@ -280,7 +283,7 @@ class WebCollector(Collector):
                 owner = brand or guess_brand(ctx.brands, url, title, page.text)
                 items.append(self._change_item(url, new_print, title, diff, owner, page_item,
                                                now))
-        pages[url] = {
+        pages[redact_url(url)] = {
             "etag": resp.etag, "last_modified": resp.last_modified,
             "fingerprint": new_print, "snapshot": snapshot, "title": title,
             "first_seen": entry.get("first_seen") or now.isoformat(),

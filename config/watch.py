@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import re
 import tomllib
@@ -25,6 +26,9 @@ BRAND_KEYS = {
     "query": Option("str", required=True, help="Brand query: phrases, OR, AND, NOT, @x, #x."),
     "own": Option("bool", False, help="true for your own brand (at most one)."),
     "color": Option("str", None, help="Fixed colour as #rrggbb; a palette colour otherwise."),
+    "exclude": Option("str", None, help="Brand query whose matches never count for the brand."),
+    "products": Option("list", [], help="Product names or queries that count for the brand "
+                                        "(e.g. [\"iPhone\", '\"Apple Watch\"'])."),
 }
 SOURCE_KEYS = {
     "name": Option("str", required=True, help="Unique name of the source, shown in the app."),
@@ -55,13 +59,49 @@ class ConfigError(Exception):
 
 @dataclass
 class Brand:
-    """A watched brand: its display name, compiled query, whether it is ours, and its colour."""
+    """A watched brand: its display name, query, whether it is ours, and its colour.
+
+    ``exclude`` (a query) and ``products`` (queries) refine ``query``; ``compiled`` is the
+    three of them combined by :func:`brand_query`, what every matcher uses.
+    """
 
     name: str
     query: str
     own: bool = False
     color: str = PALETTE[0]
     compiled: Query | None = field(default=None, repr=False, compare=False)
+    exclude: str | None = None
+    products: list[str] = field(default_factory=list)
+
+
+def brand_query(query: str, products: list[str] | tuple[str, ...] = (),
+                exclude: str | None = None) -> Query:
+    """Compile a brand's effective query: ``query`` or any product, minus ``exclude``.
+
+    Each part is checked on its own first, so a syntax error names the part it is in
+    (:class:`QuerySyntaxError` with ``.field`` set to ``query``, ``products[i]`` or
+    ``exclude``). The parts are joined with parentheses, so the operators inside one never
+    bind to another: ``(query) OR (p1) OR (p2) NOT (exclude)``.
+    """
+    parts = [("query", query)] + [(f"products[{i}]", p) for i, p in enumerate(products)]
+    if exclude is not None and exclude.strip():
+        parts.append(("exclude", exclude))
+    for name, text in parts:
+        try:
+            compile_query(text)
+        except QuerySyntaxError as exc:
+            exc.field = name
+            raise
+    excluded = exclude is not None and bool(exclude.strip())
+    if not products and not excluded:
+        return compile_query(query)
+    # NOT binds tighter than OR: the alternatives are grouped before the exclusion applies.
+    text = " OR ".join(f"({part})" for part in [query, *products])
+    if products:
+        text = f"({text})"
+    if excluded:
+        text = f"{text} NOT ({exclude})"
+    return compile_query(text)
 
 
 @dataclass
@@ -210,16 +250,18 @@ def _brands(value: Any, problems: list[str]) -> list[Brand]:
         if name in seen:
             problems.append(f"{label}, field 'name': {name!r} is used by another brand")
         seen.add(name)
+        exclude = vals.get("exclude")
+        products = vals.get("products") or []
         try:
-            compiled = compile_query(query)
+            compiled = brand_query(query, products, exclude)
         except QuerySyntaxError as exc:
-            problems.append(f"{label}, field 'query': {exc}")
+            problems.append(f"{label}, field {getattr(exc, 'field', 'query')!r}: {exc}")
             continue
         color = vals.get("color") or PALETTE[i % len(PALETTE)]
         if not _COLOR.match(color):
             problems.append(f"{label}, field 'color': expected #rrggbb, got {color!r}")
         brands.append(Brand(name=name, query=query, own=bool(vals.get("own")), color=color,
-                            compiled=compiled))
+                            compiled=compiled, exclude=exclude or None, products=list(products)))
     owners = [b.name for b in brands if b.own]
     if len(owners) > 1:
         problems.append(f"[[brands]]: only one brand may be own = true (found {', '.join(owners)})")
@@ -285,3 +327,109 @@ def _collect(value: Any, problems: list[str]) -> CollectSettings:
         max_bytes=vals.get("max_bytes", 10_000_000),
         allow_networks=networks,
     )
+
+
+# --- editing a brand in place -----------------------------------------------------------------
+
+_UNSET = object()
+_TABLE_HEADER = re.compile(r"^\s*\[")
+_BRANDS_HEADER = re.compile(r"^\s*\[\[\s*brands\s*\]\]")
+
+
+def update_brand(path: Path | str, name: str, *, query: Any = _UNSET, exclude: Any = _UNSET,
+                 products: Any = _UNSET) -> Watch:
+    """Change the brand ``name``'s ``query``, ``exclude`` or ``products`` in watch.toml.
+
+    Only the lines of those keys change: comments, order and every other entry are kept (a
+    comment at the end of a replaced one-line value is kept too). ``exclude=None`` or
+    ``products=[]`` removes the key. The new text is validated with :func:`load_watch` before
+    the file is replaced (atomically); on any problem :class:`ConfigError` is raised and the
+    file is left as it was. Returns the new, validated watch.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8-sig")
+    data = tomllib.loads(text)
+    names = [b.get("name") for b in data.get("brands", []) if isinstance(b, dict)]
+    if name not in names:
+        raise ConfigError(path, [f"[[brands]]: no brand named {name!r}"])
+    lines = text.splitlines(keepends=True)
+    headers = [i for i, line in enumerate(lines) if _BRANDS_HEADER.match(line)]
+    start = headers[names.index(name)] + 1
+    end = next((i for i in range(start, len(lines)) if _TABLE_HEADER.match(lines[i])), len(lines))
+    for key, value in (("query", query), ("exclude", exclude), ("products", products)):
+        if value is _UNSET:
+            continue
+        lines, end = _set_key(lines, start, end, key, value)
+    new_text = "".join(lines)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(new_text, encoding="utf-8")
+    try:
+        watch = load_watch(tmp)
+    except ConfigError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ConfigError(path, exc.problems) from None
+    os.replace(tmp, path)
+    watch.path = path
+    return watch
+
+
+def _set_key(lines: list[str], start: int, end: int, key: str, value: Any
+             ) -> tuple[list[str], int]:
+    """Replace, add or remove ``key = …`` within lines[start:end]; return lines and new end."""
+    found = _find_key(lines, start, end, key)
+    empty = value is None or (isinstance(value, list) and not value) or (
+        isinstance(value, str) and key != "query" and not value.strip())
+    new = [] if empty else [f"{key} = {_toml_value(value)}"]
+    if found is None:
+        if empty:
+            return lines, end
+        # After the brand's last key line, before the blank lines and comments that follow it.
+        at = end
+        while at > start and (not lines[at - 1].strip() or lines[at - 1].lstrip().startswith("#")):
+            at -= 1
+        lines = lines[:at] + [new[0] + "\n"] + lines[at:]
+        return lines, end + 1
+    first, last, comment = found
+    if new:
+        new[0] += (f"  {comment}" if comment and first == last else "") + "\n"
+    lines = lines[:first] + new + lines[last + 1:]
+    return lines, end - (last + 1 - first) + len(new)
+
+
+def _find_key(lines: list[str], start: int, end: int, key: str
+              ) -> tuple[int, int, str] | None:
+    """The first and last line of ``key``'s value (which may span lines) and its end comment."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for first in range(start, end):
+        if not pattern.match(lines[first]):
+            continue
+        for last in range(first, end):
+            chunk = "".join(lines[first:last + 1])
+            try:
+                value = tomllib.loads(chunk)[key]
+            except (tomllib.TOMLDecodeError, KeyError):
+                continue
+            comment = ""
+            line = lines[last].rstrip("\n")
+            # The comment starts at the first '#' before which the value still parses whole.
+            for at in (i for i, ch in enumerate(line) if ch == "#"):
+                head = "".join(lines[first:last]) + line[:at]
+                try:
+                    if tomllib.loads(head).get(key) == value:
+                        comment = line[at:]
+                        break
+                except tomllib.TOMLDecodeError:
+                    continue
+            return first, last, comment
+    return None
+
+
+def _toml_value(value: Any) -> str:
+    """A TOML literal for a string or a list of strings; literal strings when they can be."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    text = str(value)
+    if "'" not in text and all(ch == "\t" or (ch >= " " and ch != "\x7f") for ch in text):
+        return f"'{text}'"
+    # JSON's string escapes are all valid in a TOML basic string; DEL must be escaped too.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")

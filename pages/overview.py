@@ -3,7 +3,8 @@
 import streamlit as st
 
 import charts
-from store import queries
+from store import alerts, queries
+from ui import drilldown
 from ui import format as fmt
 from ui.state import current, read
 
@@ -17,7 +18,7 @@ compared = f"vs previous {fmt.days(view.filters.days)}" if view.previous else No
 # No delta when the previous period holds no data: "+1,234 (new)" would only be noise.
 before = before if before is not None and before.mentions else None
 
-mentions_tile, share_tile, sentiment_tile = st.columns(3)
+mentions_tile, share_tile, sentiment_tile, alerts_tile = st.columns(4)
 with mentions_tile:
     st.metric(
         "Mentions", fmt.count(now.mentions),
@@ -53,6 +54,15 @@ with sentiment_tile:
         help=f"(positive − negative) ÷ all mentions shown: {fmt.count(now.positive)} positive, "
              f"{fmt.count(now.negative)} negative.")
 
+with alerts_tile:
+    # States change from the Alerts page, so they are part of the cache key.
+    states = tuple(sorted(alerts.alert_states(view.db).items()))
+    open_alerts = read(alerts.alert_count, view.db, view.filters, states)
+    st.metric("Open alerts", fmt.count(open_alerts), border=True,
+              help="Spikes in volume or in negative share, per brand and source, not yet "
+                   "marked handled. Details on the Alerts page.")
+    st.page_link("pages/alerts.py", label="See the alerts", icon=":material/arrow_forward:")
+
 if now.mentions == 0:
     st.info("No mention matches these filters in this period. Widen the period or clear some "
             "filters in the sidebar.", icon=":material/filter_alt_off:")
@@ -61,14 +71,16 @@ else:
     volume = read(queries.volume_by_brand, view.db, view.filters)
     trend, ranking = st.columns([2, 1], gap="medium")
     with trend:
-        st.plotly_chart(
+        drilldown.chart(
             charts.share_of_voice_chart(sov, view.colors, view.grain,
                                         title=f"Share of voice per {view.grain}"),
-            theme=None, config=CHART_CONFIG, key="overview_share_of_voice")
+            view.filters, list(view.colors), key="overview_share_of_voice", grain=view.grain,
+            config=CHART_CONFIG)
     with ranking:
-        st.plotly_chart(charts.volume_chart(volume, view.colors), theme=None,
-                        config=CHART_CONFIG, key="overview_volume")
+        drilldown.chart(charts.volume_chart(volume, view.colors), view.filters,
+                        list(view.colors), key="overview_volume", config=CHART_CONFIG)
     partial = {"week": " Weeks start on Monday, so the first and last may be partial.",
                "month": " The first and last months may be partial."}.get(view.grain, "")
     st.caption(f"Share of voice: each brand's part of the mentions of all the brands shown, "
-               f"per {view.grain}.{partial} Hover a chart for the number of mentions.")
+               f"per {view.grain}.{partial} Hover a chart for the number of mentions; click a "
+               f"bar or point to open the mentions behind it.")

@@ -68,10 +68,23 @@ def open_connection(path: Path | str, read_only: bool,
     if not read_only:
         try:
             migrate(con)
+        except _WRITE_FAILURES as exc:
+            con.close()
+            raise _write_failed(path, exc) from exc
         except Exception:
             con.close()
             raise
     return con
+
+
+# What DuckDB raises when the disk is full or the file cannot be written (a fatal error also
+# invalidates the connection): the user needs to know the cause, not a traceback.
+_WRITE_FAILURES = (duckdb.IOException, duckdb.FatalException, duckdb.PermissionException)
+
+
+def _write_failed(path: Path | str, exc: Exception) -> StoreError:
+    return StoreError(f"could not write to the database {path} (is the disk full, or the file "
+                      f"read-only?): {exc}")
 
 
 @contextmanager
@@ -89,9 +102,15 @@ def reading(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
 
 @contextmanager
 def writing(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a read-write connection (schema migrated) for one batch, closed right after."""
+    """Yield a read-write connection (schema migrated) for one batch, closed right after.
+
+    A write that fails for lack of space or permission raises :class:`StoreError`; what
+    earlier transactions committed stays intact.
+    """
     con = open_connection(path, read_only=False)
     try:
         yield con
+    except _WRITE_FAILURES as exc:
+        raise _write_failed(path, exc) from exc
     finally:
         con.close()

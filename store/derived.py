@@ -6,9 +6,23 @@ from collections.abc import Callable
 
 import duckdb
 
+from store.alerts import refresh_alerts
+from store.community import refresh_authors
+from store.edits import apply_corrections
+from store.stories import refresh_stories
+from store.terms import refresh_terms, refresh_topics
+
 # Each refresher brings one derived table up to date from items/mentions, inside the writer's
 # connection, after a run stored new data. Adding one = one function + one line here.
-REFRESHERS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] = []
+REFRESHERS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] = [
+    # First, so every table derived after it counts people's corrected sentiment.
+    ("sentiment corrections", apply_corrections),
+    ("alerts", refresh_alerts),
+    ("terms", refresh_terms),
+    ("topics", refresh_topics),
+    ("stories", refresh_stories),
+    ("authors", refresh_authors),
+]
 
 
 def refresh_all(con: duckdb.DuckDBPyConnection, warn: Callable[[str], None] = print) -> None:

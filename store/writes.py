@@ -30,6 +30,8 @@ _MENTION_NAMES = ", ".join(name for name, _ in MENTION_COLUMNS)
 MENTION_SCHEMA = pa.schema(MENTION_COLUMNS)
 # Past this share of rows written out of time order, the tables are rewritten in order.
 REORDER_SHARE = 0.02
+# Meta key set when items changed and the derived tables (alerts, terms…) are not yet rebuilt.
+DERIVED_STALE = "derived_stale"
 
 
 @dataclass
@@ -75,6 +77,10 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: Sequence[tuple], mentions
     con.execute("BEGIN TRANSACTION")
     try:
         result = _write(con, items_table, mentions_table) if items else BatchResult()
+        if result.new or result.updated:
+            # In the batch's transaction: a run killed before its derived tables were refreshed
+            # leaves this mark, and the next run refreshes them even if it stores nothing new.
+            set_meta(con, DERIVED_STALE, "1")
         con.execute(
             "INSERT INTO sources (name, kind, state, items_total) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, state = excluded.state, "
@@ -220,6 +226,17 @@ def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     """Store one key/value about the watch (its name, whether it holds demo data…)."""
     con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
                 "excluded.value", [key, value])
+
+
+def derived_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when items changed since the derived tables were last rebuilt in full."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [DERIVED_STALE]).fetchone()
+    return bool(row and row[0] == "1")
+
+
+def clear_derived_stale(con: duckdb.DuckDBPyConnection) -> None:
+    """Record that every derived table has been rebuilt from the current items."""
+    con.execute("DELETE FROM meta WHERE key = ?", [DERIVED_STALE])
 
 
 def source_state(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:

@@ -209,7 +209,7 @@ def test_real_data_has_no_demo_banner(monkeypatch, plain_db):
     at = run_app(monkeypatch, plain_db)
     assert at.title[0].value == "Seeded watch"
     assert not any("Demo data" in i.value for i in at.info)
-    assert len(at.metric) == 3
+    assert len(at.metric) == 4
 
 
 def test_the_charts_draw_every_brand_in_its_configured_colour(monkeypatch, app_db):
@@ -330,7 +330,7 @@ HOSTILE = [
 @pytest.mark.parametrize("params", HOSTILE)
 def test_hostile_links_are_ignored_with_a_notice_and_never_rendered(monkeypatch, app_db, params):
     at = run_app(monkeypatch, app_db, params)
-    assert len(at.metric) == 3
+    assert len(at.metric) == 4
     assert len(at.get("plotly_chart")) == 2
     assert at.sidebar.warning, "the user is told part of the link was ignored"
     shown = texts(at) + "\n".join(w.value for w in at.sidebar.warning)
@@ -429,7 +429,7 @@ def test_every_rerun_draws_the_frame_around_the_page(monkeypatch, app_db):
     for _ in range(3):
         at.run(timeout=TIMEOUT)
         assert_clean(at)
-        assert len(at.title) == 1 and len(at.metric) == 3
+        assert len(at.title) == 1 and len(at.metric) == 4
         assert at.sidebar.segmented_control(key="flt_period").value == "90d"
         assert dict(at.query_params) == {"period": "90d"}
 

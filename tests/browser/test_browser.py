@@ -22,7 +22,7 @@ TRACE_NAMES = """() => Array.from(
 READY = """() => {
     const charts = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot');
     const values = document.querySelectorAll('[data-testid="stMetricValue"]');
-    return charts.length === 2 && values.length === 3
+    return charts.length === 2 && values.length === 4
         && Array.from(charts).every(c => c.data && c.data.length > 0
                                         && c.querySelector('.main-svg'))
         && !document.querySelector('[data-testid="stStatusWidget"]')
@@ -78,8 +78,9 @@ def test_overview_renders_tiles_and_charts(context, app_url, demo_db, artifacts)
     expected = db_rows(demo_db, """SELECT count(*) FROM mentions
                                    WHERE CAST(published_at AS DATE) BETWEEN ? AND ?""",
                        [end - timedelta(days=29), end])[0][0]
-    mentions, share, sentiment = tile_values(page)
+    mentions, share, sentiment, open_alerts = tile_values(page)
     assert int(mentions.replace(",", "")) == expected
+    assert open_alerts.replace(",", "").isdigit()
     assert re.fullmatch(r"\d+\.\d %", share)
     assert re.fullmatch(r"[+-]\d+\.\d %", sentiment)
     brands = [r[0] for r in db_rows(demo_db, "SELECT name FROM brands ORDER BY position")]

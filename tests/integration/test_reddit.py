@@ -14,7 +14,7 @@ import pytest
 
 from analysis.query import compile_query
 from collectors import REGISTRY
-from collectors.base import ConfigurationMissing, Context
+from collectors.base import ConfigurationMissing, Context, Item
 from collectors.reddit import (
     RedditAuthFailed,
     RedditCollector,
@@ -418,6 +418,11 @@ def assert_nowhere(needles: list[str], db: Path, outputs: list[str]) -> None:
 
 
 @needs_registry
+def stored_id(thing) -> str:
+    """The item_id a Reddit post or comment is stored under (replies point at it)."""
+    return Item(source="subs", kind="reddit", text="", id=f"reddit:{thing.fullname}").item_id
+
+
 def test_cli_two_runs_into_duckdb(fake, tmp_path):
     fake.subreddit("shady", quarantined=True)
     post = fake.post("Rockets", "Acme Rockets launch day", "It flew!", author="alice", score=7)
@@ -445,8 +450,9 @@ def test_cli_two_runs_into_duckdb(fake, tmp_path):
     assert rows[0] == ("Acme Rockets launch day", "It flew!", "alice", 7, 2, None,
                        f"{fake.url}{post.permalink}")
     assert rows[1][1:4] == ("globex could never", "bob", 3)
-    assert rows[1][5] == f"reddit:{post.fullname}"
-    assert rows[2][5] == f"reddit:{top.fullname}"
+    # Stored as the parent's item id, so a comment joins its post on item_id.
+    assert rows[1][5] == stored_id(post)
+    assert rows[2][5] == stored_id(top)
     assert rows[3][2] is None
     assert set(query(db, "SELECT brand FROM mentions")) == {("Acme",), ("Globex",)}
     health = dict(query(db, "SELECT name, last_error_kind FROM sources"))
@@ -465,7 +471,7 @@ def test_cli_two_runs_into_duckdb(fake, tmp_path):
     assert not any("after" in r.query for r in asked)  # never paged back through old items
     assert query(db, "SELECT count(*), count(DISTINCT item_id) FROM items") == [(5, 5)]
     assert query(db, "SELECT parent_id FROM items WHERE text = 'Launch again soon?'") == [
-        (f"reddit:{post.fullname}",)]
+        (stored_id(post),)]
     assert later.fullname
     assert_nowhere([SECRET, *fake.tokens], db,
                    [first.stdout, first.stderr, second.stdout, second.stderr])

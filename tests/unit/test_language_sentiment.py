@@ -45,3 +45,27 @@ def test_sentence_spans_cover_the_text():
     text = "Premier point. Deuxième ?\nTroisième!"
     parts = [text[s:e] for s, e in sentences(text)]
     assert parts == ["Premier point.", "Deuxième ?", "Troisième!"]
+
+
+def test_short_posts_are_recognised_or_left_unknown_never_mislabelled():
+    import json
+    from collections import Counter
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "eval" / "lang_short.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    for lang in ("fr", "en"):
+        subset = [r for r in rows if r["lang"] == lang]
+        assert len(subset) >= 100
+        guesses = Counter(detect_language(r["text"]) for r in subset)
+        assert guesses[lang] / len(subset) >= 0.95, guesses
+        assert guesses[lang] + guesses["unknown"] == len(subset), guesses  # no wrong language
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Der Service ist leider nicht gut", {"de", "unknown"}),
+    ("El servicio es muy malo", {"es", "unknown"}),
+    ("Il servizio non è buono", {"it", "unknown"}),
+])
+def test_other_languages_are_not_taken_for_french_or_english(text, lang):
+    assert detect_language(text) in lang

@@ -1,0 +1,144 @@
+"""Share of voice broken down: over time in mentions or stories, by kind, language, tone, rank."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.colors import color_of
+from charts.share_of_voice import share_of_voice_chart
+from charts.style import HEIGHT, empty_figure, styled
+
+_TICK_FORMAT = {"day": "%d %b", "week": "%d %b", "month": "%b %Y"}
+_HOVER_FORMAT = {"day": "%a %d %b %Y", "week": "Week of %d %b %Y", "month": "%B %Y"}
+
+
+def _order(present: Sequence[str], colors: Mapping[str, str]) -> list[str]:
+    """Brands in configuration order, then any others by name."""
+    present = list(dict.fromkeys(present))
+    return [b for b in colors if b in present] + sorted(set(present) - set(colors))
+
+
+def share_over_time_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str = "week",
+                          unit: str = "mentions", title: str | None = None,
+                          height: int = HEIGHT) -> go.Figure:
+    """Stacked share per period, counted in ``unit`` (``mentions`` or ``stories``).
+
+    ``df`` has ``period``, ``brand`` and a column named ``unit`` (the frames of
+    :func:`store.queries.share_of_voice` and :func:`store.stories.share_of_voice_stories`).
+    Drawn by :func:`charts.share_of_voice_chart`, with the hover naming the unit.
+    """
+    data = df.rename(columns={unit: "mentions"}) if unit != "mentions" else df
+    fig = share_of_voice_chart(data, colors, grain,
+                               title=title or f"Share of voice per {grain} ({unit})",
+                               height=height)
+    if unit != "mentions":
+        for trace in fig.data:
+            if trace.hovertemplate:
+                trace.hovertemplate = trace.hovertemplate.replace(" mentions)", f" {unit})")
+    return fig
+
+
+def volume_over_time_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str = "week",
+                           unit: str = "mentions", title: str | None = None,
+                           height: int = HEIGHT) -> go.Figure:
+    """One line per brand: how many ``unit`` it had each period (absolute, not share).
+
+    ``df`` has ``period``, ``brand`` and the ``unit`` column. Periods a brand was silent in
+    are drawn as zero.
+    """
+    title = title or f"{unit.capitalize()} per {grain}"
+    if df.empty:
+        return empty_figure(f"No {unit} in this period", title, height)
+    counts = df.pivot_table(index="period", columns="brand", values=unit, aggfunc="sum",
+                            fill_value=0).sort_index()
+    x = pd.to_datetime(counts.index)
+    fig = go.Figure()
+    for brand in _order(list(counts.columns), colors):
+        fig.add_trace(go.Scatter(
+            x=x, y=counts[brand].to_numpy(), name=brand, mode="lines+markers",
+            line={"width": 3, "color": color_of(brand, colors)}, marker={"size": 6},
+            hovertemplate=f"%{{fullData.name}}: %{{y:,}} {unit}<extra></extra>"))
+    fig.update_layout(hovermode="x unified", hoverdistance=-1)
+    fig.update_xaxes(tickformat=_TICK_FORMAT.get(grain, "%d %b"),
+                     hoverformat=_HOVER_FORMAT.get(grain, "%d %b %Y"), fixedrange=True)
+    fig.update_yaxes(rangemode="tozero", tickformat=",d", fixedrange=True)
+    return styled(fig, title, height)
+
+
+def share_by_chart(df: pd.DataFrame, colors: Mapping[str, str], title: str,
+                   labels: Mapping[str, str] | None = None, values: Sequence[str] | None = None,
+                   unit: str = "mentions", height: int = 360) -> go.Figure:
+    """One 100 % bar per value of a dimension (a source kind, a language, a tone), split by brand.
+
+    ``df`` has the columns of :func:`store.stories.share_by`: ``value``, ``brand``,
+    ``count``, ``share``. ``labels`` renames values for display; ``values`` keeps only those
+    values, in that order (otherwise the biggest value is on top). The bar's total is in its
+    axis label.
+    """
+    if values is not None:
+        df = df[df["value"].isin(values)]
+    if df.empty:
+        return empty_figure(f"No {unit} in this period", title, height)
+    labels = labels or {}
+    totals = df.groupby("value")["count"].sum()
+    rows = list(values) if values is not None else list(totals.sort_values().index)
+    rows = [r for r in rows if r in totals.index]
+    names = {v: f"{labels.get(v, v)} ({int(totals[v]):,})" for v in rows}
+    fig = go.Figure()
+    for brand in _order(list(df["brand"]), colors):
+        part = df[df["brand"] == brand].set_index("value")
+        shares = [float(part["share"].get(v, 0.0)) * 100 for v in rows]
+        counts = [int(part["count"].get(v, 0)) for v in rows]
+        fig.add_trace(go.Bar(
+            x=shares, y=[names[v] for v in rows], name=brand, orientation="h",
+            marker_color=color_of(brand, colors), customdata=counts,
+            text=[f"{s:.0f} %" if s >= 6 else "" for s in shares], textposition="inside",
+            insidetextanchor="middle",
+            hovertemplate=f"%{{fullData.name}}: %{{x:.1f}} % (%{{customdata:,}} {unit})"
+                          "<extra></extra>"))
+    if values is not None:
+        # Plotly draws the first category at the bottom: reverse so the list reads top-down.
+        fig.update_yaxes(categoryorder="array", categoryarray=[names[v] for v in rows][::-1])
+    fig.update_layout(barmode="stack", bargap=0.35, uniformtext={"minsize": 11, "mode": "hide"})
+    fig.update_xaxes(range=[0, 100], ticksuffix=" %", fixedrange=True)
+    fig.update_yaxes(fixedrange=True, ticklabelstandoff=8)
+    styled(fig, title, height)
+    fig.update_layout(legend={"traceorder": "normal"})
+    return fig
+
+
+def rank_chart(df: pd.DataFrame, colors: Mapping[str, str], own: str | None = None,
+               grain: str = "week", unit: str = "mentions", title: str | None = None,
+               height: int = HEIGHT) -> go.Figure:
+    """Each brand's rank per period (1 at the top), our brand drawn thicker than the others.
+
+    ``df`` has the columns of :func:`store.stories.ranking`: ``period``, ``brand``,
+    ``count``, ``rank``.
+    """
+    title = title or f"Rank by {unit} per {grain}"
+    if df.empty:
+        return empty_figure(f"No {unit} in this period", title, height)
+    fig = go.Figure()
+    for brand in _order(list(df["brand"]), colors):
+        part = df[df["brand"] == brand].sort_values("period")
+        ours = brand == own
+        fig.add_trace(go.Scatter(
+            x=pd.to_datetime(part["period"]), y=part["rank"].to_numpy(), name=brand,
+            mode="lines+markers", customdata=part["count"].to_numpy(),
+            line={"width": 5 if ours else 2, "color": color_of(brand, colors),
+                  "dash": "solid" if ours or own is None else "dot"},
+            marker={"size": 10 if ours else 6},
+            hovertemplate=f"%{{fullData.name}}: #%{{y}} (%{{customdata:,}} {unit})"
+                          "<extra></extra>"))
+    top = int(df["rank"].max())
+    fig.update_yaxes(autorange=False, range=[top + 0.5, 0.5], tickvals=list(range(1, top + 1)),
+                     tickprefix="#", fixedrange=True)
+    fig.update_xaxes(tickformat=_TICK_FORMAT.get(grain, "%d %b"),
+                     hoverformat=_HOVER_FORMAT.get(grain, "%d %b %Y"), fixedrange=True)
+    fig.update_layout(hovermode="x unified", hoverdistance=-1)
+    styled(fig, title, height)
+    fig.update_layout(legend={"traceorder": "normal"})
+    return fig

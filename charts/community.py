@@ -1,0 +1,72 @@
+"""Community charts: new and returning authors over time, and the kinds of authors per source."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.style import HEIGHT, empty_figure, styled
+
+NEW_COLOR = "#2e86de"
+RETURNING_COLOR = "#a5b1c2"
+SEGMENT_COLORS = {"regular": "#1b4f72", "returning": "#5dade2", "one_time": "#d5d8dc"}
+SEGMENT_NAMES = {"regular": "Regulars", "returning": "Came back", "one_time": "Posted once"}
+_TICK_FORMAT = {"day": "%d %b", "week": "%d %b", "month": "%b %Y"}
+_HOVER_FORMAT = {"day": "%a %d %b %Y", "week": "Week of %d %b %Y", "month": "%B %Y"}
+
+
+def newcomers_chart(df: pd.DataFrame, grain: str = "week", title: str | None = None,
+                    height: int = HEIGHT) -> go.Figure:
+    """Stacked bars per period: authors posting for the first time, and those seen before.
+
+    ``df`` has the columns of :func:`store.community.newcomers` (``period``, ``source``,
+    ``active``, ``newcomers``); sources are added up.
+    """
+    title = title or f"New and returning authors per {grain}"
+    if df.empty:
+        return empty_figure("No authors in this period", title, height)
+    per = df.groupby("period")[["active", "newcomers"]].sum().sort_index()
+    x = pd.to_datetime(per.index)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=x, y=per["newcomers"].to_numpy(), name="First post",
+                         marker_color=NEW_COLOR,
+                         hovertemplate="First post: %{y:,}<extra></extra>"))
+    fig.add_trace(go.Bar(x=x, y=(per["active"] - per["newcomers"]).to_numpy(),
+                         name="Seen before", marker_color=RETURNING_COLOR,
+                         hovertemplate="Seen before: %{y:,}<extra></extra>"))
+    fig.update_layout(barmode="stack", bargap=0.25, hovermode="x unified")
+    fig.update_xaxes(tickformat=_TICK_FORMAT.get(grain, "%d %b"),
+                     hoverformat=_HOVER_FORMAT.get(grain, "%d %b %Y"), fixedrange=True)
+    fig.update_yaxes(rangemode="tozero", tickformat=",d", fixedrange=True)
+    styled(fig, title, height)
+    fig.update_layout(legend={"traceorder": "normal"})
+    return fig
+
+
+def segments_chart(df: pd.DataFrame, title: str | None = "Who posts, per source",
+                   height: int = 360) -> go.Figure:
+    """One 100 % bar per source: regulars, authors who came back, and one-time posters.
+
+    ``df`` has the columns of :func:`store.community.segments`; the share of one-time
+    posters is written on its part of the bar.
+    """
+    if df.empty:
+        return empty_figure("No authors in this period", title, height)
+    rows = df.sort_values("authors")
+    labels = [f"{s} ({int(n):,})" for s, n in zip(rows["source"], rows["authors"], strict=True)]
+    total = rows["authors"].where(rows["authors"] > 0)
+    fig = go.Figure()
+    for column in ("regular", "returning", "one_time"):
+        share = (rows[column] / total * 100).fillna(0.0).to_numpy()
+        fig.add_trace(go.Bar(
+            x=share, y=labels, orientation="h", name=SEGMENT_NAMES[column],
+            marker_color=SEGMENT_COLORS[column], customdata=rows[column].to_numpy(),
+            text=[f"{v:.0f} %" if v >= 8 else "" for v in share], textposition="inside",
+            hovertemplate=f"{SEGMENT_NAMES[column]}: %{{x:.1f}} % (%{{customdata:,}} authors)"
+                          "<extra></extra>"))
+    fig.update_layout(barmode="stack", bargap=0.35, uniformtext={"minsize": 11, "mode": "hide"})
+    fig.update_xaxes(range=[0, 100], ticksuffix=" %", fixedrange=True)
+    fig.update_yaxes(fixedrange=True, ticklabelstandoff=8)
+    styled(fig, title, height)
+    fig.update_layout(legend={"traceorder": "normal"})
+    return fig

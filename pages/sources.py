@@ -1,0 +1,419 @@
+"""Sources: the health of every source, collect now, and the brands with a preview of edits."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analysis.query import QuerySyntaxError
+from config import ConfigError, default_config_path, load_watch
+from config.watch import ROOT, brand_query, update_brand
+from store import alerts, health, queries
+from store.rematch import PREVIEW_ITEMS, preview
+from ui import format as fmt
+from ui.state import current, read
+
+STATUS_ICONS = {"ok": "🟢 ok", "failing": "🔴 failing", "silent": "🟠 silent",
+                "never run": "⚪ never run"}
+# tqdm's line for a source: "demo:  45%|████▌     | 1800/4000 [...]" or "demo: 1800 items [...]".
+_WITH_TOTAL = re.compile(r"^(?P<name>.+?):\s+\d+%\|.*\|\s*(?P<n>\d+)/(?P<total>\d+)\b")
+_NO_TOTAL = re.compile(r"^(?P<name>.+?):\s+(?P<n>\d+) items\b")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+MAX_LINES = 200
+
+
+def md(text: object) -> str:
+    """Text safe inside Markdown: every Markdown character is escaped."""
+    return _MARKDOWN.sub(r"\\\1", "" if text is None else str(text))
+
+
+# --- jobs: the collectors' CLI run as a subprocess, one at a time ----------------------------
+
+
+@dataclass
+class Job:
+    """One `python -m collectors …` subprocess started from the app, and what it printed."""
+
+    title: str
+    args: list[str]
+    lock: Path
+    started: float = field(default_factory=time.time)
+    proc: subprocess.Popen | None = None
+    progress: dict[str, tuple[int, int | None]] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    returncode: int | None = None
+
+    @property
+    def running(self) -> bool:
+        """True until the subprocess has exited and its output is read to the end."""
+        return self.returncode is None
+
+
+def _lock_path(db: Path) -> Path:
+    return db.with_name(f"{db.name}.collect.lock")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _take_lock(lock: Path) -> bool:
+    """Create the lock file; a lock left by a process that is gone is taken over."""
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                pid = int(lock.read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                pid = 0
+            if pid and _alive(pid):
+                return False
+            lock.unlink(missing_ok=True)
+            continue
+        with os.fdopen(fd, "w") as handle:
+            handle.write(str(os.getpid()))
+        return True
+    return False
+
+
+@st.cache_resource(show_spinner=False)
+def _jobs() -> dict[str, Job]:
+    """The app process's jobs by database: every session sees the same collection running."""
+    return {}
+
+
+def start_job(db: Path, title: str, args: list[str]) -> Job | None:
+    """Start ``python -m collectors <args>`` unless a job already runs for ``db``.
+
+    Returns None when another collection holds the lock (from this app or another one).
+    """
+    lock = _lock_path(db)
+    if not _take_lock(lock):
+        return None
+    job = Job(title=title, args=args, lock=lock)
+    try:
+        job.proc = subprocess.Popen(
+            [sys.executable, "-m", "collectors", *args], cwd=ROOT, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, bufsize=1,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    except OSError as exc:
+        lock.unlink(missing_ok=True)
+        job.lines.append(f"could not start: {exc}")
+        job.returncode = -1
+        _jobs()[str(db)] = job
+        return job
+    lock.write_text(f"{job.proc.pid}\n")
+    _jobs()[str(db)] = job
+    out = threading.Thread(target=_read_stdout, args=(job,), daemon=True)
+    err = threading.Thread(target=_read_stderr, args=(job,), daemon=True)
+    out.start()
+    err.start()
+    threading.Thread(target=_wait, args=(job, out, err), daemon=True).start()
+    return job
+
+
+def _read_stdout(job: Job) -> None:
+    for line in job.proc.stdout:
+        if line.strip() and len(job.lines) < MAX_LINES:
+            job.lines.append(line.rstrip())
+
+
+def _read_stderr(job: Job) -> None:
+    # tqdm redraws its line with carriage returns: each redraw is one progress reading.
+    buffer = ""
+    while chunk := job.proc.stderr.read(256):
+        buffer += chunk
+        *parts, buffer = re.split(r"[\r\n]", buffer)
+        for part in parts:
+            _parse_stderr(job, part.strip())
+    _parse_stderr(job, buffer.strip())
+
+
+def _parse_stderr(job: Job, text: str) -> None:
+    if not text:
+        return
+    if match := _WITH_TOTAL.match(text):
+        job.progress[match["name"]] = (int(match["n"]), int(match["total"]))
+    elif match := _NO_TOTAL.match(text):
+        job.progress[match["name"]] = (int(match["n"]), None)
+    elif len(job.warnings) < MAX_LINES:
+        job.warnings.append(text)
+
+
+def _wait(job: Job, *readers: threading.Thread) -> None:
+    code = job.proc.wait()
+    for reader in readers:
+        reader.join(timeout=10)
+    job.lock.unlink(missing_ok=True)
+    job.returncode = code
+
+
+def job_for(db: Path) -> Job | None:
+    """The job this app process last started for ``db``, running or finished."""
+    return _jobs().get(str(db))
+
+
+def other_collection_running(db: Path) -> bool:
+    """True when a collection started elsewhere (another app process) holds the lock."""
+    lock = _lock_path(db)
+    job = job_for(db)
+    if not lock.exists() or (job is not None and job.running):
+        return False
+    try:
+        return _alive(int(lock.read_text().split()[0]))
+    except (OSError, ValueError, IndexError):
+        return False
+
+
+def show_job(job: Job) -> None:
+    """Progress bars while the job runs; then its result lines and warnings."""
+    elapsed = time.time() - job.started
+    if job.running:
+        st.markdown(f"**{md(job.title)}** — running for {elapsed:,.0f} s")
+        if not job.progress:
+            st.progress(0, text="starting…")
+        for name, (done, total) in list(job.progress.items()):
+            if total:
+                st.progress(min(done / total, 1.0), text=f"{md(name)}: {done:,} / {total:,} items")
+            else:
+                st.progress(0, text=f"{md(name)}: {done:,} items so far")
+    else:
+        ok = job.returncode == 0
+        (st.success if ok else st.warning)(
+            f"**{md(job.title)}** {'finished' if ok else f'ended with code {job.returncode}'}",
+            icon=":material/task_alt:" if ok else ":material/report:")
+    if job.lines:
+        st.text("\n".join(job.lines))
+    if job.warnings:
+        with st.expander(f"{len(job.warnings)} message(s) from the collectors"):
+            st.text("\n".join(job.warnings[-50:]))
+
+
+def _collect_now(db: Path, config_path: Path, configured: list[str]) -> None:
+    choice = st.session_state.get("src_collect_choice")
+    args = ["run", "--config", str(config_path), "--db", str(db)]
+    title = "Collecting all enabled sources"
+    if choice in configured:
+        args += ["--source", choice]
+        title = f"Collecting {choice}"
+    if start_job(db, title, args) is None:
+        st.session_state["src_collect_refused"] = True
+
+
+def _save_brand(db: Path, config_path: Path, name: str) -> None:
+    state = st.session_state
+    query = state.get(f"src_query_{name}", "")
+    products = [p.strip() for p in state.get(f"src_products_{name}", "").splitlines()
+                if p.strip()]
+    exclude = state.get(f"src_exclude_{name}", "").strip() or None
+    notes = state["src_save_notes"] = []
+    try:
+        update_brand(config_path, name, query=query, products=products, exclude=exclude)
+    except ConfigError as exc:
+        notes.append(("problem", "The watch file was not changed:", str(exc)))
+        return
+    state.pop("src_preview", None)
+    if start_job(db, f"Re-matching {name}", ["rematch", "--config", str(config_path),
+                                             "--db", str(db), "--brand", name]) is None:
+        notes.append(("problem", "Saved. The re-match could not start while another "
+                      "collection runs: run `python -m collectors rematch` later.", ""))
+    else:
+        notes.append(("ok", f"Saved {md(name)} in {md(config_path)}; re-matching its history.",
+                      ""))
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+view = current()
+db = Path(view.db)
+config_path = default_config_path()
+try:
+    watch = load_watch(config_path)
+    config_problem = None
+except ConfigError as exc:
+    watch, config_problem = None, str(exc)
+
+st.header("Sources", anchor=False)
+if config_problem:
+    st.warning(f"The watch file {md(config_path)} has problems, so collecting and editing "
+               "are off until it is fixed:", icon=":material/error:")
+    st.text(config_problem)
+
+# Health: one row per source, unhealthy first.
+status = read(alerts.source_health, db)
+runs = read(health.run_history, db)
+configured = [s.name for s in watch.sources] if watch else []
+missing = [n for n in configured if n not in set(status["name"])]
+if missing:
+    extra = pd.DataFrame({"name": missing, "status": "never run", "reason": "never collected"})
+    status = pd.concat([status, extra], ignore_index=True)
+    # Unhealthy first, as source_health orders them; configured-but-never-run before the ok.
+    rank = {"failing": 0, "silent": 1, "never run": 2, "ok": 3}
+    status = status.sort_values("status", key=lambda c: c.map(rank), kind="stable")
+counts = status["status"].value_counts() if len(status) else pd.Series(dtype=int)
+tiles = st.columns(4)
+for column, name, helptext in zip(tiles, ("ok", "failing", "silent", "never run"), (
+        "Collected without error at their last run.",
+        "Their last run failed: the error is below.",
+        "No new item for more than three of their intervals: maybe blocked.",
+        "Configured but never collected yet."), strict=True):
+    column.metric(STATUS_ICONS[name], int(counts.get(name, 0)), border=True, help=helptext)
+
+per_run = {src: list(group["items_new"].astype(int)) for src, group in runs.groupby("source")}
+table = pd.DataFrame({
+    "Status": [STATUS_ICONS.get(s, s) for s in status["status"]],
+    "Source": status["name"],
+    "Kind": status.get("kind"),
+    "Last success": [fmt.moment(t) if pd.notna(t) else "never"
+                     for t in status.get("last_success", pd.Series([None] * len(status)))],
+    "New items per run": [per_run.get(n, []) for n in status["name"]],
+    "Last run new": [sum(v[-1:]) if (v := per_run.get(n)) else None for n in status["name"]],
+    "Why": status["reason"],
+    "Last error": [f"{k}: {e}" if isinstance(e, str) and e else ""
+                   for k, e in zip(status.get("last_error_kind", [None] * len(status)),
+                                   status.get("last_error", [None] * len(status)), strict=True)],
+})
+if table.empty:
+    st.info("No source yet: add `[[sources]]` to the watch file, then collect.",
+            icon=":material/info:")
+else:
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "New items per run": st.column_config.BarChartColumn(
+            "New items per run", help="New items stored by each of the last runs, oldest first"),
+        "Last error": st.column_config.TextColumn("Last error", width="large"),
+    })
+failing = status[status["status"] == "failing"]
+for row in failing.itertuples():
+    st.warning(f"**{md(row.name)}** is failing — {md(row.last_error_kind or 'error')}, "
+               f"{int(row.consecutive_failures)} run(s) in a row. Last error:",
+               icon=":material/sync_problem:")
+    st.text(str(row.last_error or ""))
+
+# Collect now: the CLI in a subprocess; the app itself only ever reads.
+st.subheader("Collect now", anchor=False)
+job = job_for(db)
+busy = (job is not None and job.running) or other_collection_running(db)
+if watch is not None and watch.sources:
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.selectbox("Sources to collect", ["All enabled sources", *configured],
+                   key="src_collect_choice", disabled=busy)
+    # A callback, so the button is already disabled in the run the click triggers.
+    right.button("Collect now", icon=":material/download:", disabled=busy, key="src_collect",
+                 type="primary", width="stretch", on_click=_collect_now,
+                 args=(db, config_path, configured))
+    if st.session_state.pop("src_collect_refused", False):
+        st.warning("Another collection is already running; try again when it ends.",
+                   icon=":material/hourglass:")
+elif watch is not None:
+    st.caption("The watch file has no `[[sources]]` to collect.")
+if other_collection_running(db):
+    st.info("A collection started from another window is running.", icon=":material/sync:")
+
+
+@st.fragment(run_every=1.0 if busy else None)
+def job_panel() -> None:
+    """Redrawn every second while a job runs; one full rerun when it ends shows its data."""
+    full_run = st.session_state.pop("_src_full_run", False)
+    job = job_for(db)
+    if job is None:
+        return
+    show_job(job)
+    # Only the timer's own runs rerun the page: the full run already shows the latest state.
+    if not job.running and busy and not full_run:
+        st.rerun(scope="app")
+
+
+st.session_state["_src_full_run"] = True
+job_panel()
+
+# Brands: their queries, and an editor that previews what a change would do before saving.
+st.subheader("Brands", anchor=False)
+if watch is None:
+    st.dataframe(read(queries.brands, db), hide_index=True, width="stretch")
+    st.stop()
+st.dataframe(pd.DataFrame({
+    "Brand": [b.name for b in watch.brands],
+    "Own": [b.own for b in watch.brands],
+    "Colour": [b.color for b in watch.brands],
+    "Query": [" ".join(b.query.split()) for b in watch.brands],
+    "Products": [", ".join(b.products) for b in watch.brands],
+    "Exclude": [b.exclude or "" for b in watch.brands],
+}), hide_index=True, width="stretch")
+
+names = [b.name for b in watch.brands]
+if not names:
+    st.stop()
+name = st.selectbox("Brand to edit", names, key="src_brand")
+brand = watch.brands[names.index(name)]
+with st.form("src_brand_form", border=True):
+    query = st.text_area("Query", brand.query, key=f"src_query_{name}", height=100,
+                         help="Brand query: phrases in quotes, OR, AND, NOT, NEAR/n, caf*, @x, #x.")
+    products = st.text_area("Products (one per line)", "\n".join(brand.products),
+                            key=f"src_products_{name}", height=80,
+                            help="Product names or queries that count for this brand: "
+                                 "iPhone, \"Apple Watch\".")
+    exclude = st.text_input("Exclude", brand.exclude or "", key=f"src_exclude_{name}",
+                            help="A query: items it matches never count for this brand.")
+    do_preview = st.form_submit_button("Preview changes", icon=":material/preview:")
+    # A callback, so the re-match is already running (and buttons disabled) in this run.
+    st.form_submit_button("Save and re-match", icon=":material/save:", disabled=busy,
+                          on_click=_save_brand, args=(db, config_path, name))
+
+for level, message, detail in st.session_state.pop("src_save_notes", []):
+    (st.success if level == "ok" else st.warning)(message, icon=":material/info:")
+    if detail:
+        st.text(detail)
+product_list = [p.strip() for p in products.splitlines() if p.strip()]
+proposal = (query, tuple(product_list), exclude.strip() or None)
+if do_preview:
+    try:
+        proposed = brand_query(query, product_list, exclude.strip() or None)
+    except QuerySyntaxError as exc:
+        st.warning(f"The {md(getattr(exc, 'field', 'query'))} cannot be read: {md(exc)}",
+                   icon=":material/error:")
+    else:
+        with st.spinner("Re-matching the most recent items…"):
+            st.session_state["src_preview"] = (name, proposal,
+                                               preview(db, name, proposed, brand.compiled))
+
+shown = st.session_state.get("src_preview")
+if shown and shown[0] == name and shown[1] == proposal:
+    result = shown[2]
+    st.metric(f"{name}: mentions that would change",
+              f"+{result.gained:,} / −{result.lost:,}", border=True,
+              help="Re-matched over the most recent stored items only; saving re-matches the "
+                   "whole history.")
+    window = (f"the {result.items:,} most recent items "
+              f"({fmt.span(result.since.date(), result.until.date())})" if result.items
+              else "no stored item")
+    st.caption(f"Over {window} (at most {PREVIEW_ITEMS:,}): {result.before:,} mentions now, "
+               f"{result.after:,} with the new query.")
+    gained, lost = st.columns(2)
+    for column, title, rows in ((gained, "Would be added", result.added),
+                                (lost, "Would be removed", result.removed)):
+        with column:
+            st.markdown(f"**{title}**")
+            if rows:
+                st.dataframe(pd.DataFrame(rows)[["published_at", "source", "snippet"]],
+                             hide_index=True, width="stretch",
+                             column_config={"snippet": st.column_config.TextColumn(
+                                 "Text", width="large")})
+            else:
+                st.caption("none")

@@ -1,0 +1,91 @@
+"""Topics: what each brand is talked about for — word clouds, key terms, themes, rising terms."""
+
+import pandas as pd
+import streamlit as st
+
+from charts.colors import color_of
+from charts.terms import topic_share_chart
+from charts.wordcloud import wordcloud_chart
+from store import terms
+from ui import format as fmt
+from ui.state import current, read
+
+CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "staticPlot": True}
+CLOUD_WORDS = 60
+
+view = current()
+st.header("Topics", anchor=False)
+if not read(terms.has_terms, view.db):
+    st.info("Key terms are computed after each collection and none are stored yet. Run "
+            "`python -m collectors run` once more to compute them.", icon=":material/cloud:")
+    st.stop()
+
+words = read(terms.key_terms, view.db, view.filters, CLOUD_WORDS)
+brands = [b for b in view.colors if not view.filters.brands or b in view.filters.brands]
+brands = [b for b in brands if b in set(words["brand"])] or brands
+ignored = " Source and kind filters do not narrow terms." if (
+    view.filters.kinds or view.filters.sources) else ""
+
+st.subheader("Word clouds", anchor=False)
+st.caption("The words each brand's mentions use more than the other brands' do, sized by the "
+           "number of mentions holding them. Stopwords (French and English), brand names, "
+           f"links, handles and numbers are left out.{ignored}")
+if words.empty:
+    st.info("No key term in this period. Widen the period or clear some filters.",
+            icon=":material/filter_alt_off:")
+else:
+    columns = st.columns(min(3, len(brands)))
+    for index, brand in enumerate(brands):
+        cloud = words[(words["brand"] == brand) & ~words["phrase"]]
+        with columns[index % len(columns)]:
+            st.plotly_chart(wordcloud_chart(cloud[["term", "n"]], color_of(brand, view.colors),
+                                            title=brand),
+                            theme=None, config=CHART_CONFIG, key=f"topics_cloud_{brand}")
+
+    st.subheader("Key terms and phrases", anchor=False)
+    rows = []
+    for brand in brands:
+        mine = words[words["brand"] == brand]
+        rows.append({"Brand": brand,
+                     "Key terms": ", ".join(mine[~mine["phrase"]]["term"].head(10)),
+                     "Key phrases": ", ".join(mine[mine["phrase"]]["term"].head(6))})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="topics_key_terms")
+    with st.expander("Every key term with its numbers"):
+        st.dataframe(words.rename(columns={"brand": "Brand", "term": "Term", "phrase": "Phrase",
+                                           "n": "Mentions", "score": "Distinctiveness"}),
+                     hide_index=True, width="stretch",
+                     column_config={"Distinctiveness": st.column_config.NumberColumn(
+                         format="%.1f", help="How much more this brand uses the term than the "
+                                             "other brands (log-odds z-score).")})
+
+st.subheader("Themes", anchor=False)
+found = read(terms.topics, view.db)
+shares = read(terms.topic_shares, view.db, view.filters)
+if found.empty or shares.empty:
+    st.info("No theme stands out yet: themes need a few hundred mentions in the last 90 days.",
+            icon=":material/category:")
+else:
+    st.plotly_chart(topic_share_chart(shares, view.colors,
+                                      title="Share of each brand's conversation per theme"),
+                    theme=None, config={"displayModeBar": False}, key="topics_shares")
+    st.dataframe(pd.DataFrame({"Theme": found["label"],
+                               "Its words": [", ".join(t[:12]) for t in found["top_terms"]]}),
+                 hide_index=True, width="stretch", key="topics_list")
+    st.caption("Themes group words that are used together, found in a sample of the last 90 "
+               "days' mentions. A brand's shares add up to 100 %.")
+
+st.subheader("Emerging terms", anchor=False)
+rising = read(terms.emerging_terms, view.db, view.filters)
+end = view.filters.end or view.info.last_day
+st.caption(f"Words used at least twice as often in the 7 days up to {fmt.day(end)} as in the "
+           "28 days before, relative to each brand's volume.")
+if rising.empty:
+    st.info("Nothing rises sharply in the last 7 days of the period.",
+            icon=":material/trending_flat:")
+else:
+    st.dataframe(
+        rising.assign(lift=rising["lift"].round(1), expected=rising["expected"].round(1))
+        .rename(columns={"brand": "Brand", "term": "Term", "recent": "Last 7 days",
+                         "expected": "Expected", "lift": "× usual"})
+        [["Brand", "Term", "Last 7 days", "Expected", "× usual"]],
+        hide_index=True, width="stretch", key="topics_emerging")

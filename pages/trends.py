@@ -1,0 +1,88 @@
+"""Trends: each brand's volume and tone over time, with spikes and competitor page changes."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from charts.trends import comparison_chart, trend_chart
+from store import alerts, snapshots, trends
+from ui import format as fmt
+from ui.state import current, read
+
+CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
+GRAIN_NAMES = {"hour": "Hour", "day": "Day", "week": "Week"}
+MEASURE_NAMES = {"mentions": "Mentions", "net_sentiment": "Net sentiment",
+                 "negative_share": "Negative share"}
+
+view = current()
+days = view.filters.days or ((view.info.last_day - view.info.first_day).days + 1)
+grains = ["day", "week"] if days > trends.MAX_HOUR_DAYS else ["hour", "day", "week"]
+default_grain = "day" if days <= 120 else "week"
+step_column, measure_column = st.columns(2)
+with step_column:
+    grain = st.segmented_control(
+        "Time step", grains, default=default_grain, format_func=GRAIN_NAMES.get,
+        key="trends_grain",
+        help=f"Hours are offered for periods of up to {trends.MAX_HOUR_DAYS} days.",
+    ) or default_grain
+with measure_column:
+    measure = st.segmented_control(
+        "Show", list(MEASURE_NAMES), default="mentions", format_func=MEASURE_NAMES.get,
+        key="trends_measure",
+        help="Net sentiment: (positive − negative) ÷ mentions. Negative share: negative ÷ "
+             "mentions.",
+    ) or "mentions"
+if grain not in grains:  # the period was widened after hours were chosen
+    grain = default_grain
+
+series = read(trends.volume_over_time, view.db, view.filters, grain)
+if series.empty:
+    st.info("No mention matches these filters in this period. Widen the period or clear some "
+            "filters in the sidebar.", icon=":material/filter_alt_off:")
+    st.stop()
+
+spikes = read(alerts.list_alerts, view.db, view.filters)
+# A competitor's page is a page whatever kinds or languages the mentions are filtered on.
+changes = read(snapshots.page_changes, view.db, replace(view.filters, kinds=(), langs=()))
+st.plotly_chart(
+    trend_chart(series, view.colors, grain, measure, alerts=spikes, changes=changes,
+                title=f"{MEASURE_NAMES[measure]} per {grain}"),
+    theme=None, config=CHART_CONFIG, key="trends_timeline")
+notes = []
+if not spikes.empty:
+    notes.append(f"Shaded bands: the {fmt.count(len(spikes))} spike(s) found in this period "
+                 "(details on the Alerts page)")
+if not changes.empty:
+    notes.append(f"diamonds: {fmt.count(len(changes))} change(s) on watched competitor pages")
+notes.append("hover the chart for each brand's number")
+caption = "; ".join(notes)
+st.caption(caption[0].upper() + caption[1:] + ".")
+
+st.subheader("This period compared with the previous one", anchor=False)
+if view.previous is None:
+    st.caption("All dates are shown: choose a period in the sidebar to compare it with the "
+               "one just before.")
+else:
+    compared = read(trends.compare_periods, view.db, view.filters, view.previous)
+    before = view.previous_text or "the previous period"
+    st.plotly_chart(
+        comparison_chart(compared, view.colors, now_label=fmt.span(view.filters.start,
+                                                                   view.filters.end),
+                         before_label=fmt.span(view.previous.start, view.previous.end),
+                         title=f"Mentions per brand vs {before}"),
+        theme=None, config=CHART_CONFIG, key="trends_compare")
+    st.dataframe(
+        compared, hide_index=True, width="stretch",
+        column_order=["brand", "mentions", "mentions_before", "change", "net_sentiment",
+                      "net_sentiment_before", "negative_share", "negative_share_before"],
+        column_config={
+            "brand": st.column_config.TextColumn("Brand"),
+            "mentions": st.column_config.NumberColumn("Mentions", format="localized"),
+            "mentions_before": st.column_config.NumberColumn("Before", format="localized"),
+            "change": st.column_config.NumberColumn("Change", format="percent"),
+            "net_sentiment": st.column_config.NumberColumn("Net sentiment", format="percent"),
+            "net_sentiment_before": st.column_config.NumberColumn("Before", format="percent"),
+            "negative_share": st.column_config.NumberColumn("Negative", format="percent"),
+            "negative_share_before": st.column_config.NumberColumn("Before",
+                                                                   format="percent"),
+        })

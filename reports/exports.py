@@ -1,0 +1,168 @@
+"""Data exports: the filtered mentions as CSV or Excel (streamed, capped) and charts as images."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+
+from reports import images
+from reports.views import Section
+from store import mentions, queries
+from store.filters import Filters
+
+# Excel stops at 1,048,576 rows; a round cap leaves room for the header and says so plainly.
+MAX_ROWS = 1_000_000
+# Rows are read a few days at a time, newest first, so memory holds one chunk, not the export.
+CHUNK_DAYS = 7
+COLUMNS = ["published_at", "brands", "source", "kind", "author", "title", "text", "url",
+           "engagement", "tags", "answered"]
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def safe_cell(value: object) -> object:
+    """``value`` fit for a spreadsheet cell: text that would start a formula gets a ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _days(db: Path | str, filters: Filters) -> tuple[date, date] | None:
+    if filters.start is not None and filters.end is not None:
+        return filters.start, filters.end
+    info = queries.data_info(db)
+    if info.first_day is None or info.last_day is None:
+        return None
+    return filters.start or info.first_day, filters.end or info.last_day
+
+
+def iter_mentions(db: Path | str, filters: Filters, cap: int = MAX_ROWS
+                  ) -> Iterator[pd.DataFrame]:
+    """Yield the items behind the filtered mentions, newest first, in chunks of a few days.
+
+    Each chunk is a DataFrame with :data:`COLUMNS` (see :func:`store.mentions.export`); at
+    most ``cap`` rows are yielded in all.
+    """
+    span = _days(db, filters)
+    if span is None:
+        return
+    first, end = span
+    left = cap
+    query = mentions.MentionQuery(sort="newest")
+    while end >= first and left > 0:
+        start = max(first, end - timedelta(days=CHUNK_DAYS - 1))
+        rows = mentions.export(db, replace(filters, start=start, end=end), query, left)
+        if len(rows):
+            left -= len(rows)
+            yield rows[COLUMNS]
+        end = start - timedelta(days=1)
+
+
+def _text(value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().replace(microsecond=0)
+    return value
+
+
+def write_csv(db: Path | str, filters: Filters, out: IO[str], cap: int = MAX_ROWS
+              ) -> tuple[int, bool]:
+    """Write the filtered mentions as CSV to ``out``; return (rows written, cut at ``cap``).
+
+    Times are UTC (ISO 8601). When the cap cuts the export, a last line says so.
+    """
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    written = 0
+    for chunk in iter_mentions(db, filters, cap + 1):
+        for record in chunk.itertuples(index=False):
+            if written == cap:
+                writer.writerow([f"# cut at {cap:,} rows: narrow the filters for the rest"])
+                return written, True
+            writer.writerow([safe_cell(_iso(_text(v))) for v in record])
+            written += 1
+    return written, False
+
+
+def _iso(value: object) -> object:
+    return value.isoformat(sep=" ") if isinstance(value, datetime) else value
+
+
+def write_xlsx(db: Path | str, filters: Filters, out: IO[bytes] | Path | str,
+               cap: int = MAX_ROWS) -> tuple[int, bool]:
+    """Write the filtered mentions as an Excel workbook; return (rows written, cut at ``cap``).
+
+    Written in openpyxl's streaming mode, so memory stays flat however many rows there are; a
+    second sheet ``About`` holds the filters and, when cut, says so.
+    """
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Mentions")
+    sheet.append(COLUMNS)
+    written, cut = 0, False
+    for chunk in iter_mentions(db, filters, cap + 1):
+        for record in chunk.itertuples(index=False):
+            if written == cap:
+                cut = True
+                break
+            sheet.append([_xlsx_value(v) for v in record])
+            written += 1
+        if cut:
+            break
+    about = book.create_sheet("About")
+    about.append(["Veille export of mentions"])
+    about.append(["Period", f"{filters.start or 'first day'} to {filters.end or 'last day'}"])
+    for name in ("brands", "kinds", "sources", "langs"):
+        about.append([name.capitalize(), safe_cell(", ".join(getattr(filters, name)) or "all")])
+    about.append(["Rows", written])
+    if cut:
+        about.append(["Note", f"cut at {cap:,} rows: narrow the filters for the rest"])
+    book.save(out)
+    return written, cut
+
+
+def _xlsx_value(value: object) -> object:
+    value = _text(value)
+    if isinstance(value, str):
+        # Control characters make the file unreadable to Excel; they carry no meaning here.
+        return safe_cell(_ILLEGAL_XLSX.sub(" ", value))
+    if isinstance(value, bool | int | float | datetime):
+        return value
+    return str(value)
+
+
+def csv_bytes(db: Path | str, filters: Filters, cap: int = MAX_ROWS) -> bytes:
+    """The CSV export as UTF-8 bytes with a BOM (so Excel reads accents right)."""
+    buffer = io.StringIO()
+    write_csv(db, filters, buffer, cap)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(db: Path | str, filters: Filters, cap: int = MAX_ROWS) -> bytes:
+    """The Excel export as bytes."""
+    buffer = io.BytesIO()
+    write_xlsx(db, filters, buffer, cap)
+    return buffer.getvalue()
+
+
+def charts_zip(section: Section) -> bytes:
+    """Every chart of ``section`` as PNG and SVG, in one zip (``<view>_<chart>.png|svg``)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, fig in section.figures:
+            safe = re.sub(r"[^\w-]+", "_", name, flags=re.UNICODE).strip("_") or "chart"
+            for fmt in ("png", "svg"):
+                archive.writestr(f"{section.key}_{safe}.{fmt}", images.render(fig, fmt))
+    return buffer.getvalue()

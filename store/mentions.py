@@ -1,0 +1,308 @@
+"""The items behind the numbers: filtered, searched, sorted lists paged by keyset, with edits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from store import edits
+from store.connection import reading
+from store.filters import Filters
+
+SORTS = {"newest": "Newest first", "oldest": "Oldest first", "engaged": "Most engaged"}
+PAGE_SIZES = (25, 50, 100)
+ANSWERED = {"answered": "Answered", "unanswered": "Not answered"}
+# A search longer than this is not a phrase someone looks for; it is cut, never refused.
+MAX_SEARCH_CHARS = 200
+MAX_EXPORT_ROWS = 50_000
+
+_ENGAGEMENT = "coalesce(i.score, 0) + coalesce(i.comments, 0)"
+# Sort key columns and direction per sort; the last two make the order total (keyset-safe).
+_KEYS = {
+    "newest": (["i.published_at", "i.item_id"], "DESC"),
+    "oldest": (["i.published_at", "i.item_id"], "ASC"),
+    "engaged": ([_ENGAGEMENT, "i.published_at", "i.item_id"], "DESC"),
+}
+ITEM_COLUMNS = ["item_id", "published_at", "source", "kind", "author", "title", "text", "url",
+                "lang", "score", "comments", "engagement"]
+
+
+@dataclass(frozen=True)
+class MentionQuery:
+    """What the Mentions page asks for beyond the global filters.
+
+    ``search`` is a case- and accent-insensitive substring of the title or text;
+    ``sentiments`` keeps items with a mention of a filtered brand having one of these labels
+    (as corrected by people); ``tags`` keeps items carrying any of them; ``answered`` is
+    ``"answered"``, ``"unanswered"`` or None for both.
+    """
+
+    search: str = ""
+    sentiments: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    answered: str | None = None
+    sort: str = "newest"
+    size: int = 25
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of items: ``rows`` (a DataFrame of :data:`ITEM_COLUMNS` plus ``brands``: a
+    list of ``{"brand", "label", "corrected", "analysed"}`` per item), and the keyset cursor
+    of its last row (None when nothing follows)."""
+
+    rows: pd.DataFrame
+    next_cursor: tuple | None
+
+
+def _normalise_search(text: str) -> str:
+    return " ".join(str(text).split())[:MAX_SEARCH_CHARS]
+
+
+def _select(filters: Filters, query: MentionQuery, snapshot: edits.Snapshot
+            ) -> tuple[str, list, list[str]]:
+    """The FROM/WHERE part shared by the page, the count and the export, with parameters.
+
+    Returns ``(sql, params, tables)``: the tables name the Arrow tables to register.
+    """
+    if query.sort not in _KEYS:
+        raise ValueError(f"sort must be one of {', '.join(_KEYS)}")
+    where, params = filters.where("m.published_at", brand_column="m.brand", timestamp=True)
+    # kind/source/lang stay bare in that clause: only mentions has them in the subquery.
+    hit_where = ""
+    hit_params: list = []
+    labels = [s for s in query.sentiments if s in edits.LABELS]
+    if labels:
+        hit_where = f"WHERE label IN ({', '.join('?' for _ in labels)})"
+        hit_params = labels
+    sql = f"""
+        FROM items i
+        SEMI JOIN (
+            SELECT item_id FROM (
+                SELECT m.item_id, coalesce(c.label, m.sentiment_label) AS label
+                FROM mentions m LEFT JOIN edit_corrections c USING (item_id, brand)
+                {where}
+            ) {hit_where}
+        ) hit USING (item_id)
+    """
+    all_params = [*params, *hit_params]
+    clauses = []
+    # The same time range on items lets DuckDB skip its row groups too.
+    if filters.start is not None:
+        clauses.append("i.published_at >= ?")
+        all_params.append(filters.start)
+    if filters.end is not None:
+        clauses.append("i.published_at < ?")
+        all_params.append(filters.end + timedelta(days=1))
+    needle = _normalise_search(query.search)
+    if needle:
+        # contains() takes the text literally: % and _ typed by a user match themselves.
+        clauses.append("contains(strip_accents(lower(coalesce(i.title, '') || ' ' || "
+                       "coalesce(i.text, ''))), strip_accents(lower(?)))")
+        all_params.append(needle)
+    tables = ["edit_corrections"]
+    if query.tags:
+        clauses.append(f"i.item_id IN (SELECT item_id FROM edit_tags WHERE tag IN "
+                       f"({', '.join('?' for _ in query.tags)}))")
+        all_params.extend(query.tags)
+        tables.append("edit_tags")
+    if query.answered in ANSWERED:
+        negate = "NOT " if query.answered == "unanswered" else ""
+        clauses.append(f"i.item_id {negate}IN (SELECT item_id FROM edit_answered)")
+        tables.append("edit_answered")
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    return sql, all_params, tables
+
+
+def _register(con: duckdb.DuckDBPyConnection, snapshot: edits.Snapshot) -> None:
+    con.register("edit_corrections", snapshot.corrections)
+    con.register("edit_tags", snapshot.tags)
+    con.register("edit_answered", snapshot.answered)
+
+
+def page(db: Path | str, filters: Filters, query: MentionQuery, after: tuple | None = None
+         ) -> Page:
+    """One page of the items behind the filtered mentions, ``query.size`` rows long.
+
+    ``after`` is the cursor of the previous page's last row (:attr:`Page.next_cursor`); pages
+    are found by keyset on the sort key, so a deep page costs what the first costs.
+    """
+    size = query.size if query.size in PAGE_SIZES else PAGE_SIZES[0]
+    snapshot = edits.snapshot(db)
+    if not _normalise_search(query.search) and query.sort in ("newest", "oldest"):
+        return _page_by_time(db, filters, query, after, size, snapshot)
+    base, params, _ = _select(filters, query, snapshot)
+    keys, direction = _KEYS[query.sort]
+    if after is not None:
+        if len(after) != len(keys):
+            raise ValueError("the cursor does not belong to this sort")
+        op = "<" if direction == "DESC" else ">"
+        joiner = " AND " if " WHERE " in base else " WHERE "
+        base += f"{joiner}({', '.join(keys)}) {op} ({', '.join('?' for _ in keys)})"
+        params = [*params, *after]
+    order = ", ".join(f"{k} {direction}" for k in keys)
+    with reading(db) as con:
+        _register(con, snapshot)
+        rows = con.execute(f"""
+            SELECT i.item_id, i.published_at, i.source, i.kind, i.author, i.title, i.text,
+                   i.url, i.lang, i.score, i.comments, {_ENGAGEMENT} AS engagement
+            {base}
+            ORDER BY {order}
+            LIMIT {size + 1}
+        """, params).df()
+        more = len(rows) > size
+        rows = rows.iloc[:size].reset_index(drop=True)
+        rows["brands"] = _brands_of(con, list(rows["item_id"]), rows)
+    cursor = None
+    if more and len(rows):
+        last = rows.iloc[-1]
+        key = [last["published_at"].to_pydatetime(), last["item_id"]]
+        if query.sort == "engaged":
+            key.insert(0, int(last["engagement"]))
+        cursor = tuple(key)
+    return Page(rows=rows, next_cursor=cursor)
+
+
+def _page_by_time(db: Path | str, filters: Filters, query: MentionQuery, after: tuple | None,
+                  size: int, snapshot: edits.Snapshot) -> Page:
+    """A page in time order without a text search: found in ``mentions`` alone (it holds the
+    time and every filtered dimension), then only its rows are read from ``items``."""
+    where, params = filters.where("m.published_at", brand_column="m.brand", timestamp=True)
+    clauses = [where[len("WHERE "):]] if where else []
+    labels = [s for s in query.sentiments if s in edits.LABELS]
+    if labels:
+        clauses.append(f"coalesce(c.label, m.sentiment_label) IN "
+                       f"({', '.join('?' for _ in labels)})")
+        params.extend(labels)
+    if query.tags:
+        clauses.append(f"m.item_id IN (SELECT item_id FROM edit_tags WHERE tag IN "
+                       f"({', '.join('?' for _ in query.tags)}))")
+        params.extend(query.tags)
+    if query.answered in ANSWERED:
+        negate = "NOT " if query.answered == "unanswered" else ""
+        clauses.append(f"m.item_id {negate}IN (SELECT item_id FROM edit_answered)")
+    desc = query.sort == "newest"
+    keyset = ""
+    key_params: list = []
+    if after is not None:
+        if len(after) != 2:
+            raise ValueError("the cursor does not belong to this sort")
+        # Bounding the time lets DuckDB skip the row groups already paged through.
+        clauses.append(f"m.published_at {'<=' if desc else '>='} ?")
+        params.append(after[0])
+        op = "<" if desc else ">"
+        keyset = f"WHERE published_at {op} ? OR (published_at = ? AND item_id {op} ?)"
+        key_params = [after[0], after[0], after[1]]
+    direction = "DESC" if desc else "ASC"
+    with reading(db) as con:
+        _register(con, snapshot)
+        found = con.execute(f"""
+            SELECT item_id, published_at FROM (
+                SELECT m.item_id, any_value(m.published_at) AS published_at
+                FROM mentions m LEFT JOIN edit_corrections c USING (item_id, brand)
+                {"WHERE " + " AND ".join(clauses) if clauses else ""}
+                GROUP BY m.item_id
+            ) {keyset}
+            ORDER BY published_at {direction}, item_id {direction}
+            LIMIT {size + 1}
+        """, [*params, *key_params]).fetchall()
+        more = len(found) > size
+        found = found[:size]
+        ids = [r[0] for r in found]
+        if ids:
+            rows = con.execute(f"""
+                SELECT i.item_id, i.published_at, i.source, i.kind, i.author, i.title, i.text,
+                       i.url, i.lang, i.score, i.comments, {_ENGAGEMENT} AS engagement
+                FROM items i
+                WHERE i.published_at >= ? AND i.published_at <= ?
+                  AND i.item_id IN ({', '.join('?' for _ in ids)})
+            """, [min(r[1] for r in found), max(r[1] for r in found), *ids]).df()
+            rows = rows.set_index("item_id").loc[ids].reset_index()
+        else:
+            rows = pd.DataFrame(columns=ITEM_COLUMNS)
+        rows["brands"] = _brands_of(con, ids, rows)
+    cursor = (found[-1][1], found[-1][0]) if more and found else None
+    return Page(rows=rows, next_cursor=cursor)
+
+
+def _brands_of(con: duckdb.DuckDBPyConnection, ids: list[str], rows: pd.DataFrame) -> list:
+    if not ids:
+        return []
+    lo = rows["published_at"].min().to_pydatetime()
+    hi = rows["published_at"].max().to_pydatetime() + timedelta(microseconds=1)
+    found = con.execute(f"""
+        SELECT m.item_id, m.brand, coalesce(c.label, m.sentiment_label) AS label,
+               c.label IS NOT NULL AS corrected,
+               coalesce(c.analysed_label, m.sentiment_label) AS analysed
+        FROM mentions m LEFT JOIN edit_corrections c USING (item_id, brand)
+        LEFT JOIN brands b ON b.name = m.brand
+        WHERE m.published_at >= ? AND m.published_at < ?
+          AND m.item_id IN ({', '.join('?' for _ in ids)})
+        ORDER BY coalesce(b.position, 1e9), m.brand
+    """, [lo, hi, *ids]).fetchall()
+    per: dict[str, list[dict]] = {i: [] for i in ids}
+    for item_id, brand, label, corrected, analysed in found:
+        per[item_id].append({"brand": brand, "label": label, "corrected": bool(corrected),
+                             "analysed": analysed})
+    return [per[i] for i in ids]
+
+
+def count(db: Path | str, filters: Filters, query: MentionQuery) -> int:
+    """How many items the filters and the query select (all pages together)."""
+    snapshot = edits.snapshot(db)
+    base, params, _ = _select(filters, query, snapshot)
+    with reading(db) as con:
+        _register(con, snapshot)
+        return int(con.execute(f"SELECT count(*) {base}", params).fetchone()[0])
+
+
+def export(db: Path | str, filters: Filters, query: MentionQuery,
+           limit: int = MAX_EXPORT_ROWS) -> pd.DataFrame:
+    """The selected items in the query's order as a flat table for CSV (at most ``limit``).
+
+    Columns: published_at, brands (``Brand: label`` joined by ``; ``), source, kind, author,
+    title, text, url, engagement, tags, answered.
+    """
+    snapshot = edits.snapshot(db)
+    base, params, _ = _select(filters, query, snapshot)
+    keys, direction = _KEYS[query.sort]
+    order = ", ".join(f"{k} {direction}" for k in keys)
+    outer = ", ".join(f"p.{k} {direction}" for k in
+                      (["engagement"] if query.sort == "engaged" else []) + ["published_at",
+                                                                             "item_id"])
+    with reading(db) as con:
+        _register(con, snapshot)
+        rows = con.execute(f"""
+            WITH picked AS (
+                SELECT i.item_id, i.published_at, i.source, i.kind, i.author, i.title, i.text,
+                       i.url, {_ENGAGEMENT} AS engagement
+                {base}
+                ORDER BY {order}
+                LIMIT {int(limit)}
+            ),
+            labels AS (
+                SELECT m.item_id,
+                       string_agg(m.brand || ': ' || coalesce(c.label, m.sentiment_label)
+                                  || CASE WHEN c.label IS NULL THEN '' ELSE ' (corrected)' END,
+                                  '; ' ORDER BY m.brand) AS brands
+                FROM mentions m SEMI JOIN picked p USING (item_id)
+                LEFT JOIN edit_corrections c USING (item_id, brand)
+                GROUP BY m.item_id
+            ),
+            tagged AS (
+                SELECT item_id, string_agg(tag, '; ' ORDER BY tag) AS tags
+                FROM edit_tags GROUP BY item_id
+            )
+            SELECT p.published_at, l.brands, p.source, p.kind, p.author, p.title, p.text,
+                   p.url, p.engagement, t.tags,
+                   p.item_id IN (SELECT item_id FROM edit_answered) AS answered
+            FROM picked p LEFT JOIN labels l USING (item_id) LEFT JOIN tagged t USING (item_id)
+            ORDER BY {outer}
+        """, params).df()
+    return rows
+

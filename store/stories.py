@@ -1,0 +1,325 @@
+"""Stories: near-duplicate items grouped incrementally, and share of voice counted in stories."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from analysis import stories as S
+from store.connection import reading
+from store.filters import Filters
+
+# New items are matched against the signatures of items published this close to them; older
+# signatures are dropped, so the matching tables stay the size of a month of data.
+WINDOW = timedelta(days=30)
+CHUNK = 5_000
+# Items are picked up by collection time, with this margin for a source whose run started
+# before another one's refresh but wrote after it (the anti-join skips what is done).
+MARGIN = timedelta(days=1)
+_WATERMARK = "stories_collected_at"
+GRAINS = ("day", "week", "month")
+# The columns a breakdown may group by; only these names ever enter the SQL text.
+DIMENSIONS = ("kind", "lang", "sentiment_label", "source")
+
+
+def _watermark(con: duckdb.DuckDBPyConnection, key: str) -> datetime | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    if not row:
+        return None
+    try:
+        return datetime.fromisoformat(row[0])
+    except ValueError:
+        return None
+
+
+def _set_watermark(con: duckdb.DuckDBPyConnection, key: str, value: datetime) -> None:
+    con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+                "value = excluded.value", [key, value.isoformat()])
+
+
+def refresh_stories(con: duckdb.DuckDBPyConnection, chunk: int = CHUNK) -> int:
+    """Assign every item without a story (or whose text changed) to one; a derived refresher.
+
+    Items are taken in publication order, :data:`CHUNK` at a time; each is matched against
+    the kept signatures of items published within :data:`WINDOW` of it and against the items
+    before it in the run (:mod:`analysis.stories`). An item joins the story of the closest
+    match, or starts its own. Running it again with nothing new changes nothing. Returns the
+    number of items assigned.
+    """
+    since = _watermark(con, _WATERMARK)
+    window = "" if since is None else "AND i.collected_at >= ?"
+    params = [] if since is None else [since - MARGIN]
+    # A second cursor streams the pending items while the first writes the results.
+    reader = con.cursor()
+    try:
+        batches = reader.execute(f"""
+            SELECT i.item_id, i.title, i.text, i.published_at, i.content_hash, i.collected_at
+            FROM items i
+            WHERE NOT EXISTS (SELECT 1 FROM stories s
+                              WHERE s.item_id = i.item_id AND s.content_hash = i.content_hash)
+            {window}
+            ORDER BY i.published_at, i.item_id
+        """, params).fetch_record_batch(chunk)
+        done, newest = 0, since
+        pending: list[dict] = []
+        for batch in batches:
+            pending.extend(batch.to_pylist())
+            while len(pending) >= chunk:
+                done += _assign(con, pending[:chunk])
+                newest = _latest(newest, pending[:chunk])
+                pending = pending[chunk:]
+        if pending:
+            done += _assign(con, pending)
+            newest = _latest(newest, pending)
+    finally:
+        reader.close()
+    if newest is not None and newest != since:
+        _set_watermark(con, _WATERMARK, newest)
+    _prune(con)
+    return done
+
+
+def _latest(current: datetime | None, rows: list[dict]) -> datetime | None:
+    stamps = [r["collected_at"] for r in rows if r["collected_at"] is not None]
+    if not stamps:
+        return current
+    return max(stamps) if current is None else max(current, max(stamps))
+
+
+def _assign(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
+    """Group one time-ordered chunk and store its stories, signatures and band keys."""
+    signed = []
+    for row in rows:
+        text = "\n".join(p for p in (row["title"], row["text"]) if p)
+        sig = S.signature(text)
+        signed.append((row, sig, S.band_keys(sig) if sig is not None else []))
+    index = _known(con, rows, signed)
+    out_stories, out_sigs, out_bands = [], [], []
+    for row, sig, keys in signed:
+        item_id = row["item_id"]
+        found = index.match(sig, keys) if sig is not None else None
+        story_id, score = found if found is not None else (item_id, 1.0)
+        out_stories.append((item_id, story_id, score, row["published_at"], row["content_hash"]))
+        if sig is not None:
+            index.add(story_id, sig, keys)
+            out_sigs.append((item_id, story_id, row["published_at"], S.to_bytes(sig)))
+            out_bands.extend((key, item_id, row["published_at"]) for key in keys)
+    ids = pa.table({"item_id": pa.array([r["item_id"] for r in rows], pa.string())})
+    new_stories = pa.table({
+        "item_id": pa.array([r[0] for r in out_stories], pa.string()),
+        "story_id": pa.array([r[1] for r in out_stories], pa.string()),
+        "similarity": pa.array([r[2] for r in out_stories], pa.float64()),
+        "published_at": pa.array([r[3] for r in out_stories], pa.timestamp("us")),
+        "content_hash": pa.array([r[4] for r in out_stories], pa.string()),
+    })
+    new_sigs = pa.table({
+        "item_id": pa.array([r[0] for r in out_sigs], pa.string()),
+        "story_id": pa.array([r[1] for r in out_sigs], pa.string()),
+        "published_at": pa.array([r[2] for r in out_sigs], pa.timestamp("us")),
+        "signature": pa.array([r[3] for r in out_sigs], pa.binary()),
+    })
+    new_bands = pa.table({
+        "key": pa.array([r[0] for r in out_bands], pa.int64()),
+        "item_id": pa.array([r[1] for r in out_bands], pa.string()),
+        "published_at": pa.array([r[2] for r in out_bands], pa.timestamp("us")),
+    })
+    names = ("story_ids", "story_new", "story_new_sigs", "story_new_bands")
+    for name, table in zip(names, (ids, new_stories, new_sigs, new_bands), strict=True):
+        con.register(name, table)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        # An item whose text changed is grouped again: its earlier rows go first.
+        for table in ("stories", "story_signatures", "story_bands"):
+            con.execute(f"DELETE FROM {table} WHERE item_id IN (SELECT item_id FROM story_ids)")
+        con.execute("INSERT INTO stories SELECT * FROM story_new ORDER BY published_at")
+        con.execute("INSERT INTO story_signatures SELECT * FROM story_new_sigs")
+        con.execute("INSERT INTO story_bands SELECT * FROM story_new_bands")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in names:
+            con.unregister(name)
+    return len(rows)
+
+
+def _known(con: duckdb.DuckDBPyConnection, rows: list[dict], signed: list) -> S.StoryIndex:
+    """An index of the stored signatures that share a band key with this chunk, in time order."""
+    index = S.StoryIndex()
+    keys = sorted({k for _, _, ks in signed for k in ks})
+    if not keys:
+        return index
+    lo = min(r["published_at"] for r in rows) - WINDOW
+    hi = max(r["published_at"] for r in rows) + WINDOW
+    con.register("story_chunk_keys", pa.table({"key": pa.array(keys, pa.int64())}))
+    try:
+        found = con.execute("""
+            WITH hits AS (
+                SELECT DISTINCT b.item_id
+                FROM story_bands b SEMI JOIN story_chunk_keys k USING (key)
+                WHERE b.published_at BETWEEN ? AND ?
+            )
+            SELECT s.story_id, s.signature FROM story_signatures s SEMI JOIN hits USING (item_id)
+            ORDER BY s.published_at, s.item_id
+        """, [lo, hi]).fetchall()
+    finally:
+        con.unregister("story_chunk_keys")
+    for story_id, blob in found:
+        index.add(story_id, S.from_bytes(blob))
+    return index
+
+
+def _prune(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the signatures and band keys of items older than the window before the newest."""
+    newest = con.execute("SELECT max(published_at) FROM story_signatures").fetchone()[0]
+    if newest is None:
+        return
+    cut = newest - WINDOW
+    con.execute("DELETE FROM story_bands WHERE published_at < ?", [cut])
+    con.execute("DELETE FROM story_signatures WHERE published_at < ?", [cut])
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+def _stories_join(filters: Filters) -> tuple[str, list]:
+    """A join of the filtered mentions with their stories (an unassigned item is its own)."""
+    where, params = filters.where("published_at", brand_column="brand", timestamp=True)
+    # The stories table is in time order too: the same range prunes its row groups.
+    swhere, sparams = Filters(start=filters.start, end=filters.end).where(
+        "published_at", brand_column=None, timestamp=True)
+    sql = f"""
+        SELECT m.*, coalesce(s.story_id, m.item_id) AS story_id
+        FROM (SELECT * FROM mentions {where}) m
+        LEFT JOIN (SELECT item_id, story_id FROM stories {swhere}) s USING (item_id)
+    """
+    return sql, params + sparams
+
+
+def share_of_voice_stories(db: Path | str, filters: Filters, grain: str = "week") -> pd.DataFrame:
+    """Distinct stories and share per brand per period (``day``, ``week`` or ``month``).
+
+    Like :func:`store.queries.share_of_voice` but a press release on 30 sites counts once:
+    columns ``period``, ``brand``, ``stories``, ``share`` (0–1 of the period's stories
+    across the filtered brands). A story whose copies span two periods counts in each.
+    """
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be day, week or month, not {grain!r}")
+    sql, params = _stories_join(filters)
+    with reading(db) as con:
+        return con.execute(f"""
+            SELECT period, brand, stories,
+                   stories / sum(stories) OVER (PARTITION BY period) AS share
+            FROM (
+                SELECT CAST(date_trunc('{grain}', published_at) AS DATE) AS period, brand,
+                       count(DISTINCT story_id) AS stories
+                FROM ({sql}) GROUP BY ALL
+            )
+            ORDER BY period, brand
+        """, params).df()
+
+
+def share_by(db: Path | str, filters: Filters, dimension: str, unit: str = "mentions"
+             ) -> pd.DataFrame:
+    """Each brand's count and share within each value of ``dimension``, over the period.
+
+    ``dimension`` is one of :data:`DIMENSIONS` (``kind``, ``lang``, ``sentiment_label``,
+    ``source``); ``unit`` is ``mentions`` (read from the daily rollup) or ``stories``
+    (distinct stories). Columns: ``value``, ``brand``, ``count``, ``share`` (0–1 of that
+    value's total across the filtered brands). A missing value (unknown language) reads
+    ``unknown``.
+    """
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"dimension must be one of {DIMENSIONS}, not {dimension!r}")
+    if unit not in ("mentions", "stories"):
+        raise ValueError(f"unit must be mentions or stories, not {unit!r}")
+    if unit == "mentions":
+        where, params = filters.where()
+        inner = f"""SELECT coalesce({dimension}, 'unknown') AS value, brand,
+                           sum(mentions) AS count
+                    FROM daily_mentions {where} GROUP BY ALL"""
+    else:
+        sql, params = _stories_join(filters)
+        inner = f"""SELECT coalesce({dimension}, 'unknown') AS value, brand,
+                           count(DISTINCT story_id) AS count
+                    FROM ({sql}) GROUP BY ALL"""
+    with reading(db) as con:
+        return con.execute(f"""
+            SELECT value, brand, CAST(count AS BIGINT) AS count,
+                   count / sum(count) OVER (PARTITION BY value) AS share
+            FROM ({inner})
+            ORDER BY value, brand
+        """, params).df()
+
+
+def ranking(db: Path | str, filters: Filters, grain: str = "week", unit: str = "mentions"
+            ) -> pd.DataFrame:
+    """Each brand's rank per period by mentions or stories (1 = the most talked about).
+
+    Columns: ``period``, ``brand``, ``count``, ``rank`` (ties share the better rank),
+    ``brands`` (how many brands had any in that period). A brand silent in a period has no row.
+    """
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be day, week or month, not {grain!r}")
+    if unit == "mentions":
+        where, params = filters.where()
+        inner = f"""SELECT CAST(date_trunc('{grain}', day) AS DATE) AS period, brand,
+                           sum(mentions) AS count
+                    FROM daily_mentions {where} GROUP BY ALL"""
+    elif unit == "stories":
+        sql, params = _stories_join(filters)
+        inner = f"""SELECT CAST(date_trunc('{grain}', published_at) AS DATE) AS period, brand,
+                           count(DISTINCT story_id) AS count
+                    FROM ({sql}) GROUP BY ALL"""
+    else:
+        raise ValueError(f"unit must be mentions or stories, not {unit!r}")
+    with reading(db) as con:
+        return con.execute(f"""
+            SELECT period, brand, CAST(count AS BIGINT) AS count,
+                   CAST(rank() OVER (PARTITION BY period ORDER BY count DESC) AS INTEGER) AS rank,
+                   CAST(count(*) OVER (PARTITION BY period) AS INTEGER) AS brands
+            FROM ({inner})
+            ORDER BY period, rank, brand
+        """, params).df()
+
+
+def totals(db: Path | str, filters: Filters) -> pd.DataFrame:
+    """Mentions and distinct stories per brand over the period: ``brand``, ``mentions``,
+    ``stories``, ``copies`` (mentions per story, 1.0 when nothing is syndicated)."""
+    sql, params = _stories_join(filters)
+    with reading(db) as con:
+        return con.execute(f"""
+            SELECT brand, count(*) AS mentions, count(DISTINCT story_id) AS stories,
+                   count(*) / count(DISTINCT story_id) AS copies
+            FROM ({sql}) GROUP BY brand ORDER BY mentions DESC, brand
+        """, params).df()
+
+
+def top_stories(db: Path | str, filters: Filters, limit: int = 20) -> pd.DataFrame:
+    """The stories with the most copies among the filtered mentions, biggest first.
+
+    Columns: ``story_id``, ``copies`` (items), ``brands`` (list), ``first_seen``,
+    ``last_seen``, ``title`` and ``url`` (of the story's first item). Only stories with two
+    copies or more.
+    """
+    sql, params = _stories_join(filters)
+    with reading(db) as con:
+        return con.execute(f"""
+            WITH hits AS (
+                SELECT story_id, count(DISTINCT item_id) AS copies,
+                       list(DISTINCT brand ORDER BY brand) AS brands,
+                       min(published_at) AS first_seen, max(published_at) AS last_seen
+                FROM ({sql}) GROUP BY story_id HAVING count(DISTINCT item_id) > 1
+                ORDER BY copies DESC, first_seen LIMIT ?
+            )
+            SELECT h.story_id, h.copies, h.brands, h.first_seen, h.last_seen,
+                   coalesce(i.title, left(i.text, 120)) AS title,
+                   CASE WHEN regexp_matches(i.url, '^https?://') THEN i.url END AS url
+            FROM hits h LEFT JOIN items i ON i.item_id = h.story_id
+            ORDER BY h.copies DESC, h.first_seen
+        """, params + [limit]).df()
