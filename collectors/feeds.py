@@ -24,6 +24,7 @@ from collectors.http import (
     HttpStatusError,
     NotAFeed,
     Response,
+    detect_encoding,
     safe_url,
 )
 from collectors.urls import canonical_url, redact_url
@@ -224,6 +225,27 @@ def find_feed_links(html: str | bytes, base_url: str) -> list[str]:
     return found
 
 
+def _repair_utf8(content: bytes, content_type: str) -> bytes:
+    """UTF-8 with a few broken bytes: keep its good characters, mark the broken ones U+FFFD.
+
+    On a single invalid byte feedparser falls back to windows-1252 for the whole document,
+    which turns every accent of a French feed into mojibake ("rÃ©seau"). A body with fewer
+    well-formed multi-byte characters than broken bytes is left as it is: that is a
+    single-byte charset mislabelled as UTF-8, which feedparser's fallback reads right.
+    """
+    if detect_encoding(content, content_type) != "utf-8":
+        return content
+    try:
+        content.decode("utf-8")
+        return content
+    except UnicodeDecodeError:
+        pass
+    text = content.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    good = sum(1 for ch in text if ch > "\x7f") - broken
+    return text.encode("utf-8") if good >= broken else content
+
+
 def parse_feed(content: bytes, url: str, content_type: str | None = None,
                source: str = "") -> ParsedFeed:
     """Read a feed document into a :class:`ParsedFeed` whose items are ready to yield.
@@ -245,7 +267,8 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None,
     if kind == "html":
         raise _not_a_feed(content, url, content_type)
     try:
-        parsed = feedparser.parse(_strip_junk(content), response_headers={
+        parsed = feedparser.parse(_strip_junk(_repair_utf8(content, content_type)),
+                                  response_headers={
             "content-type": content_type or "application/xml", "content-location": url})
     except Exception as exc:  # noqa: BLE001 - feedparser's loose parser can fail in odd ways
         raise ParseError(f"{shown} could not be read as a feed: {type(exc).__name__}: "

@@ -10,8 +10,23 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import charts
-from charts.colors import brand_colors
-from store import queries
+from charts import breakdown
+from charts import community as community_charts
+from charts.colors import brand_colors, color_of
+from charts.terms import topic_share_chart
+from charts.trends import comparison_chart, trend_chart
+from charts.wordcloud import wordcloud_chart
+from store import (
+    alerts,
+    community,
+    health,
+    mentions,
+    queries,
+    snapshots,
+    stories,
+    terms,
+    trends,
+)
 from ui import filters as flt
 from ui import format as fmt
 from ui.state import View
@@ -137,6 +152,10 @@ def build_overview(view: View) -> Section:
         if before and now.net_sentiment is not None and before.net_sentiment is not None
         else None,
         f"{fmt.count(now.positive)} positive, {fmt.count(now.negative)} negative"))
+    states = tuple(sorted(alerts.alert_states(view.db).items()))
+    section.tiles.append(Tile("Open alerts",
+                              fmt.count(alerts.alert_count(view.db, view.filters, states)),
+                              note="spikes not yet handled"))
     if now.mentions == 0:
         section.notes.append("No mention matches these filters in this period.")
         return section
@@ -177,8 +196,6 @@ def _joined(value: object) -> str:
 
 def build_share_of_voice(view: View) -> Section:
     """The Share of voice page in its default unit (mentions): tiles, trend, rank, breakdowns."""
-    from charts import breakdown
-    from store import stories
 
     section = Section("share_of_voice", TITLES["share_of_voice"])
     unit = "mentions"
@@ -229,8 +246,6 @@ def build_share_of_voice(view: View) -> Section:
 
 def build_trends(view: View) -> Section:
     """The Trends page with its defaults: mentions per day (week past 120 days), comparison."""
-    from charts.trends import comparison_chart, trend_chart
-    from store import alerts, snapshots, trends
 
     section = Section("trends", TITLES["trends"])
     days = view.filters.days or ((view.info.last_day - view.info.first_day).days + 1)
@@ -276,10 +291,6 @@ def build_trends(view: View) -> Section:
 
 def build_topics(view: View) -> Section:
     """The Topics page: a word cloud per brand, key terms, themes and emerging terms."""
-    from charts.colors import color_of
-    from charts.terms import topic_share_chart
-    from charts.wordcloud import wordcloud_chart
-    from store import terms
 
     section = Section("topics", TITLES["topics"])
     if not terms.has_terms(view.db):
@@ -327,7 +338,6 @@ def build_topics(view: View) -> Section:
 
 def build_mentions(view: View) -> Section:
     """The Mentions page: volume per brand and the most engaged mentions with their links."""
-    from store import mentions
 
     section = Section("mentions", TITLES["mentions"])
     volume = queries.volume_by_brand(view.db, view.filters)
@@ -353,13 +363,12 @@ def build_mentions(view: View) -> Section:
 
 def build_alerts(view: View) -> Section:
     """The Alerts page: open and new alerts, each spike with its first posts, source health."""
-    from store import alerts
 
     section = Section("alerts", TITLES["alerts"])
     found = alerts.list_alerts(view.db, view.filters,
                                tuple(sorted(alerts.alert_states(view.db).items())))
-    health = alerts.source_health(view.db)
-    unhealthy = health[health["status"] != "ok"]
+    sources_health = alerts.source_health(view.db)
+    unhealthy = sources_health[sources_health["status"] != "ok"]
     section.tiles += [
         Tile("Open alerts", fmt.count(int((found["state"] != "handled").sum()))),
         Tile("New", fmt.count(int((found["state"] == "new").sum()))),
@@ -393,17 +402,16 @@ def build_alerts(view: View) -> Section:
         section.tables.append(Table("First posts of each spike", pd.DataFrame(posts),
                                     link="Link", widths=(2, 1, 1.5, 4, 3)))
     section.tables.append(Table("Sources", pd.DataFrame({
-        "Source": health["name"], "Kind": health["kind"], "Status": health["status"],
-        "Why": health["reason"].fillna(""),
+        "Source": sources_health["name"], "Kind": sources_health["kind"],
+        "Status": sources_health["status"],
+        "Why": sources_health["reason"].fillna(""),
         "Last success": [fmt.moment(None if pd.isna(t) else pd.Timestamp(t).to_pydatetime())
-                         for t in health["last_success"]]})))
+                         for t in sources_health["last_success"]]})))
     return section
 
 
 def build_community(view: View) -> Section:
     """The Community page: authors, newcomers, segments, who waits for an answer, top posters."""
-    from charts import community as community_charts
-    from store import community
 
     section = Section("community", TITLES["community"])
     segments = community.segments(view.db, view.filters)
@@ -450,7 +458,6 @@ def build_community(view: View) -> Section:
 
 def build_sources(view: View) -> Section:
     """The Sources page's health table: each source's state, last success and latest runs."""
-    from store import alerts, health
 
     section = Section("sources", TITLES["sources"])
     status = alerts.source_health(view.db)

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+# The last day a filter can end on: a range is queried up to the day after its end, and
+# date.max has no day after it. No collected item is dated that late.
+LAST_DAY = date.max - timedelta(days=1)
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -21,6 +25,11 @@ class Filters:
     sources: tuple[str, ...] = field(default_factory=tuple)
     langs: tuple[str, ...] = field(default_factory=tuple)
 
+    def __post_init__(self) -> None:
+        # A typed or linked end such as 9999-12-31 would overflow "end + 1 day" in every query.
+        if self.end is not None and self.end > LAST_DAY:
+            object.__setattr__(self, "end", LAST_DAY)
+
     @property
     def days(self) -> int | None:
         """Length of the period in days, when both ends are set."""
@@ -29,11 +38,17 @@ class Filters:
         return (self.end - self.start).days + 1
 
     def previous(self) -> Filters | None:
-        """The period of the same length just before this one, same other filters."""
+        """The period of the same length just before this one, same other filters.
+
+        None when all dates are shown, or when that period would begin before year 1.
+        """
         if self.days is None:
             return None
         length = timedelta(days=self.days)
-        return replace(self, start=self.start - length, end=self.end - length)
+        try:
+            return replace(self, start=self.start - length, end=self.end - length)
+        except OverflowError:
+            return None
 
     def where(self, day_column: str = "day", *, brand_column: str | None = "brand",
               timestamp: bool = False) -> tuple[str, list]:

@@ -313,7 +313,10 @@ def _last_range(options: Options) -> tuple[date, date]:
 
 def _current(options: Options) -> Choices:
     state = st.session_state
-    period = state[KEY_PERIOD]
+    period = state.get(KEY_PERIOD)
+    if period not in PERIODS:
+        # A rerun requested mid-run can hand the widget back empty; never show "None".
+        period = DEFAULT_PERIOD
     start = end = None
     if period == "custom":
         dates = state.get(KEY_DATES)
