@@ -203,24 +203,29 @@ def main() -> None:
             all_times.append(seconds)
             all_calls.append(calls)
             error = error or problem
+        store_s = statistics.median(sum(s for _, s in calls) for calls in warm_calls)
+        all_store_s = statistics.median(sum(s for _, s in calls) for calls in all_calls)
         query, query_s = slowest(warm_calls)
         all_query, all_query_s = slowest(all_calls)
         current, peak = rss_mb()
         row = (title, cold, statistics.median(warm_times), cached, statistics.median(all_times),
                f"{query} {query_s:.2f}", f"{all_query} {all_query_s:.2f}",
-               len(cold_calls), current, error)
+               len(cold_calls), current, error, store_s, all_store_s)
         rows.append(row)
         print(f"  {title}: cold {cold:.2f} warm {row[2]:.2f} cached {cached:.2f} "
-              f"all {row[4]:.2f} | {row[5]} | all: {row[6]} | RSS {current:.0f} MB"
+              f"all {row[4]:.2f} | {row[5]} | all: {row[6]} | store {store_s:.2f} / "
+              f"{all_store_s:.2f} | RSS {current:.0f} MB"
               + (f" | ERROR {error}" if error else ""), flush=True)
 
     print("\n| page | cold s | warm s | cached s | \"all\" period s | slowest read (30 d), s "
-          "| slowest read (all), s | store reads | RSS after, MB | meets 1 s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for title, cold, warm, cached, every, query, all_query, reads, current, error in rows:
+          "| slowest read (all), s | store reads | all store reads s (30 d / all) | RSS after, MB "
+          "| meets 1 s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for (title, cold, warm, cached, every, query, all_query, reads, current, error, store_s,
+         all_store_s) in rows:
         ok = "yes" if max(warm, every) < TARGET_S else "no"
         print(f"| {title} | {cold:.2f} | {warm:.2f} | {cached:.2f} | {every:.2f} | {query} "
-              f"| {all_query} | {reads} | {current:.0f} | {ok}"
+              f"| {all_query} | {reads} | {store_s:.2f} / {all_store_s:.2f} | {current:.0f} | {ok}"
               + (f" (error: {error})" if error else "") + " |")
     print(f"\npeak RSS of the process: {rss_mb()[1]:.0f} MB; load average "
           f"{os.getloadavg()[0]:.1f} at the end")

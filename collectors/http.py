@@ -671,13 +671,18 @@ class Fetcher:
             raise UrlRefused(f"refused {safe_url(target)}: {target.host} is a {reason} address "
                              f"{ALLOW_HINT}", url=asked)
 
+    def _delay(self, key: tuple[str, int]) -> float:
+        """Seconds between two requests to this host: ours, or its robots.txt Crawl-delay."""
+        delay = max(0.0, self.settings.per_host_delay or 0.0)
+        crawl_delay = self._crawl_delay.get(key)
+        if crawl_delay:
+            delay = max(delay, min(crawl_delay, MAX_CRAWL_DELAY))
+        return delay
+
     def _wait_turn(self, key: tuple[str, int]) -> None:
         """Sleep until this host may be asked again, and book the next slot for it."""
-        delay = max(0.0, self.settings.per_host_delay or 0.0)
         with self._lock:
-            crawl_delay = self._crawl_delay.get(key)
-            if crawl_delay:
-                delay = max(delay, min(crawl_delay, MAX_CRAWL_DELAY))
+            delay = self._delay(key)
             now = time.monotonic()
             start = max(now, self._next_start.get(key, 0.0))
             self._next_start[key] = start + delay
@@ -721,7 +726,14 @@ class Fetcher:
             self._wait_turn(key)
             backoff = RETRY_BASE * 2 ** (attempt - 1)
             try:
-                response = self._once(target, headers, limit, truncate)
+                try:
+                    response = self._once(target, headers, limit, truncate)
+                finally:
+                    # Count the delay from the end of this request too: a request that reached
+                    # the server late (a busy host) would otherwise be followed too closely.
+                    with self._lock:
+                        self._next_start[key] = max(self._next_start.get(key, 0.0),
+                                                    time.monotonic() + self._delay(key))
             except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError,
                     httpx.WriteError) as exc:
                 if attempt == MAX_TRIES:

@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 WAIT_MS = 90_000
 # How long the page must stay the same before it counts as settled: a rerun that has not yet
 # shown its status widget would otherwise pass for the finished view.
-QUIET_S = 1.5
+QUIET_S = 2.0
+SAMPLES = 4
 # Pages that do not follow the global filters on purpose (source health is about the collectors,
 # not about a period); on them only the header that names the period may change.
 UNFILTERED = {"Sources"}
@@ -72,28 +73,46 @@ SIGNATURE = """() => {
 REMEMBER = f"""() => {{
     const s = ({SIGNATURE})(); delete s.header; window.__shown = JSON.stringify(s);
 }}"""
+SHOWS = f"""(want) => JSON.stringify(({SIGNATURE})()) === want"""
 CHANGED = f"""() => {{
     const s = ({SIGNATURE})(); delete s.header; return JSON.stringify(s) !== window.__shown;
 }}"""
 
 
 def settle(page) -> dict:
-    """Wait until the page is rendered and stays the same for QUIET_S; return its signature."""
+    """Wait until the page is rendered and stays the same for QUIET_S; return its signature.
+
+    Sampled several times: a page that reruns itself (the Mentions page does, to take its own
+    filters from the link) is idle for an instant between its two runs.
+    """
     deadline = time.monotonic() + WAIT_MS / 1000
-    last = None
+    last, same = None, 0
     while time.monotonic() < deadline:
         page.wait_for_function(READY, timeout=WAIT_MS)
         now = page.evaluate(SIGNATURE)
-        if now == last:
+        same = same + 1 if now == last else 0
+        if same >= SAMPLES:
             return now
         last = now
-        time.sleep(QUIET_S)
+        time.sleep(QUIET_S / SAMPLES)
     raise AssertionError(f"{page.url} never settled")
 
 
 def content(signature: dict) -> dict:
     """The signature without the header line: what the page itself shows."""
     return {k: v for k, v in signature.items() if k != "header"}
+
+
+def shoot(page, path: Path) -> None:
+    """Screenshot the whole page: Streamlit scrolls inside its main block, not the document,
+    so the window is made as tall as that block first (then put back)."""
+    size = page.viewport_size
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')"
+                           ".scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
+    settle(page)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
 
 
 def open_from_home(page, app_url: str, title: str, url_path: str) -> dict:
@@ -120,7 +139,7 @@ def test_page_renders_follows_the_period_and_its_link_reproduces_it(
     # Something to look at: a chart, a table or tiles, not only the header.
     assert first["charts"] or first["tables"] or first["metrics"], first
     assert "period=30d" in page.url
-    page.screenshot(path=str(shots / f"{stem}.png"), full_page=True)
+    shoot(page, shots / f"{stem}.png")
 
     page.evaluate(REMEMBER)
     page.locator('[data-testid="stSidebar"]').get_by_role("radio", name="7 days").click()
@@ -134,8 +153,9 @@ def test_page_renders_follows_the_period_and_its_link_reproduces_it(
         week = settle(page)
         assert content(week) != content(first), week
     assert page.locator('[data-testid="stException"]').count() == 0
-    page.screenshot(path=str(shots / f"{stem}-7d.png"), full_page=True)
+    shoot(page, shots / f"{stem}-7d.png")
     link = page.url
+    shown = page.evaluate(f"() => JSON.stringify(({SIGNATURE})())")
     assert parse_qs(urlsplit(link).query)["period"] == ["7d"]
 
     # Someone opens the copied link in another browser: no session shared with this one.
@@ -143,13 +163,17 @@ def test_page_renders_follows_the_period_and_its_link_reproduces_it(
     try:
         copy = other.new_page()
         copy.goto(link)
+        try:
+            copy.wait_for_function(SHOWS, arg=shown, timeout=WAIT_MS)
+        except Exception:  # noqa: BLE001 - the comparison below says what differs
+            pass
         copied = settle(copy)
         assert copy.locator('[data-testid="stException"]').count() == 0
         assert urlsplit(copy.url).path.strip("/") == url_path, copy.url
         assert copied == week
         assert copy.locator('[data-testid="stSidebar"]').get_by_role(
             "radio", name="7 days").get_attribute("aria-checked") == "true"
-        copy.screenshot(path=str(shots / f"{stem}-copied-link.png"), full_page=True)
+        shoot(copy, shots / f"{stem}-copied-link.png")
     finally:
         other.close()
     assert not errors, errors
