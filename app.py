@@ -4,7 +4,7 @@ import streamlit as st
 
 from config import default_config_path, default_db_path
 from store import StoreError
-from ui import export, frame, guidance, live, saved_views, state
+from ui import auth, export, frame, guidance, live, saved_views, state
 
 # The views, in menu order. Adding one: a file in pages/ and one line here, with a url_path
 # that is not the file's name. Streamlit's older discovery of the pages/ folder (used for a
@@ -28,6 +28,7 @@ PAGES = [
 ]
 
 st.set_page_config(page_title="Veille", page_icon=":material/radar:", layout="wide")
+auth.gate()  # with [auth] in .streamlit/secrets.toml, nothing below runs before sign-in
 db = default_db_path()
 live.begin(db)
 view = frame.open_view(db)
