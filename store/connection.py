@@ -34,6 +34,32 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text.lower() and ("Could not set lock" in text or "Conflicting lock" in text)
 
 
+def connect_retrying(path: Path, read_only: bool, patience: float, *, what: str,
+                     busy_markers: tuple[str, ...] = ()) -> duckdb.DuckDBPyConnection:
+    """``duckdb.connect`` that waits out another holder of the file with jittered backoff.
+
+    ``busy_markers`` are further error texts that mean "try again shortly". Raises
+    :class:`DatabaseBusy` after ``patience`` seconds, :class:`StoreError` on any other failure;
+    ``what`` names the file in those messages.
+    """
+    deadline = time.monotonic() + patience
+    delay = 0.01
+    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.Error as exc:
+            busy = _is_lock_error(exc) or any(m in str(exc) for m in busy_markers)
+            if not busy:
+                raise StoreError(f"cannot open the {what} {path}: {exc}") from exc
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(f"the {what} {path} stayed locked by another process for "
+                                   f"{patience:.0f} s") from exc
+            # Jitter keeps several waiting readers from retrying in lock-step.
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.5)
+
+
 def open_connection(path: Path | str, read_only: bool,
                     patience: float | None = None) -> duckdb.DuckDBPyConnection:
     """Open ``path`` and return the connection, retrying while another process holds the lock.
@@ -49,22 +75,7 @@ def open_connection(path: Path | str, read_only: bool,
         path.parent.mkdir(parents=True, exist_ok=True)
     if patience is None:
         patience = READ_PATIENCE if read_only else WRITE_PATIENCE
-    deadline = time.monotonic() + patience
-    delay = 0.01
-    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
-    while True:
-        try:
-            con = duckdb.connect(str(path), read_only=read_only, config=config)
-            break
-        except duckdb.Error as exc:
-            if not _is_lock_error(exc):
-                raise StoreError(f"cannot open the database {path}: {exc}") from exc
-            if time.monotonic() >= deadline:
-                raise DatabaseBusy(f"the database {path} stayed locked by another process for "
-                                   f"{patience:.0f} s") from exc
-            # Jitter keeps several waiting readers from retrying in lock-step.
-            time.sleep(delay * (0.5 + random.random()))
-            delay = min(delay * 2, 0.5)
+    con = connect_retrying(path, read_only, patience, what="database")
     if not read_only:
         try:
             migrate(con)

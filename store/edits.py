@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from store.connection import DatabaseBusy, StoreError, _is_lock_error
+from store.connection import connect_retrying
 from store.writes import now, refresh_rollups
 
 LABELS = ("negative", "neutral", "positive")
@@ -109,24 +107,9 @@ def edits_path(db: Path | str) -> Path:
 
 
 def _connect(path: Path, read_only: bool, patience: float = PATIENCE) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + patience
-    delay = 0.01
-    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
-    while True:
-        try:
-            con = duckdb.connect(str(path), read_only=read_only, config=config)
-            break
-        except duckdb.Error as exc:
-            # Another process holds the file, or another thread of this process has it open
-            # with the other mode: both pass within a write's time.
-            busy = _is_lock_error(exc) or "different configuration" in str(exc)
-            if not busy:
-                raise StoreError(f"cannot open the edits file {path}: {exc}") from exc
-            if time.monotonic() >= deadline:
-                raise DatabaseBusy(f"the edits file {path} stayed locked for "
-                                   f"{patience:.0f} s") from exc
-            time.sleep(delay * (0.5 + random.random()))
-            delay = min(delay * 2, 0.5)
+    # Another thread of this process may hold the file in the other mode: that passes as fast.
+    con = connect_retrying(path, read_only, patience, what="edits file",
+                           busy_markers=("different configuration",))
     if not read_only:
         try:
             for statement in SCHEMA:
