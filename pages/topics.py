@@ -13,6 +13,13 @@ from ui.state import current, read
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "staticPlot": True}
 CLOUD_WORDS = 60
 
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cloud(terms, color: str, brand: str):
+    # Drawing a cloud costs ~0.25 s; the same words and colour always give the same image.
+    return wordcloud_chart(terms, color, title=brand)
+
 view = current()
 st.header("Topics", anchor=False)
 if not read(terms.has_terms, view.db):
@@ -38,8 +45,7 @@ else:
     for index, brand in enumerate(brands):
         cloud = words[(words["brand"] == brand) & ~words["phrase"]]
         with columns[index % len(columns)]:
-            st.plotly_chart(wordcloud_chart(cloud[["term", "n"]], color_of(brand, view.colors),
-                                            title=brand),
+            st.plotly_chart(_cloud(cloud[["term", "n"]], color_of(brand, view.colors), brand),
                             theme=None, config=CHART_CONFIG, key=f"topics_cloud_{brand}")
 
     st.subheader("Key terms and phrases", anchor=False)
