@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,20 @@ def test_url_secrets_are_used_but_never_printed(secret_run):
 def test_url_secrets_never_reach_the_database(secret_run):
     db, outputs, _ = secret_run
     assert scan([USER_SECRET, TOKEN_SECRET], db, outputs) == []
+
+
+def test_url_secrets_never_reach_a_report(secret_run, tmp_path):
+    if shutil.which("pdftotext") is None or shutil.which("chromium") is None:
+        pytest.skip("the PDF check needs Debian's poppler-utils and chromium (make os-deps)")
+    db, _, _ = secret_run
+    pdf = tmp_path / "report.pdf"
+    proc = subprocess.run(
+        [sys.executable, "-m", "reports", "pdf", "--out", str(pdf), "--db", str(db),
+         "--config", str(db.parent / "watch.toml"), "--period", "all"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Acme" in text  # the report is really about this watch
+    for secret in (USER_SECRET, TOKEN_SECRET):
+        assert secret not in text and secret not in proc.stdout + proc.stderr
