@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from collectors import REGISTRY, kind_options
@@ -22,6 +23,7 @@ from store import StoreError, writing
 from store.writes import reorder_if_needed, save_brands, set_meta
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+STOPPED = "stopped: what was collected so far is stored; the next run resumes."
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,21 +70,26 @@ def main(argv: list[str] | None = None) -> int:
     db = args.db or default_db_path()
     if args.command == "rematch":
         return _rematch(watch, db, args.brand, not args.quiet)
+    if args.command == "watch":
+        return _guarded(lambda: _watch(watch, db, args.source, not args.quiet), UnknownSource,
+                        STOPPED)
+    return _guarded(lambda: _report(run(watch, db, only=args.source, progress=not args.quiet)),
+                    UnknownSource, STOPPED)
+
+
+def _guarded(action: Callable[[], int], usage_error: type[Exception], stopped: str) -> int:
+    """Run ``action`` and turn the failures a user can meet into a message and an exit code."""
     try:
-        if args.command == "watch":
-            return _watch(watch, db, args.source, not args.quiet)
-        results = run(watch, db, only=args.source, progress=not args.quiet)
-    except UnknownSource as exc:
+        return action()
+    except usage_error as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("stopped: what was collected so far is stored; the next run resumes.",
-              file=sys.stderr)
+        print(stopped, file=sys.stderr)
         return EXIT_INTERRUPTED
-    return _report(results)
 
 
 def _report(results: list[SourceResult]) -> int:
@@ -100,21 +107,15 @@ def _rematch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> 
     if not Path(db).exists():
         print(f"error: no database at {db}: nothing to re-match", file=sys.stderr)
         return EXIT_USAGE
-    try:
+
+    def rematch() -> int:
         result = rematch_watch(watch, db, only, progress=progress)
-    except UnknownBrand as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("stopped: the days re-matched so far are stored; run rematch again to finish.",
-              file=sys.stderr)
-        return EXIT_INTERRUPTED
-    print(f"rematch: {result.items:,} items re-matched", flush=True)
-    print(result.summary(), flush=True)
-    return EXIT_OK
+        print(f"rematch: {result.items:,} items re-matched", flush=True)
+        print(result.summary(), flush=True)
+        return EXIT_OK
+
+    return _guarded(rematch, UnknownBrand,
+                    "stopped: the days re-matched so far are stored; run rematch again to finish.")
 
 
 def _check(watch: Watch) -> int:
