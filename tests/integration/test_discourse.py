@@ -365,8 +365,6 @@ def test_an_empty_forum_and_a_site_that_is_not_discourse(forum):
         run(DiscourseCollector("x", {"url": "forum.example.org"}))
 
 
-@pytest.mark.skipif("discourse" not in collectors.REGISTRY,
-                    reason="the registry does not list the discourse kind yet")
 def test_through_the_runner_into_duckdb(forum, tmp_path):
     import duckdb
 

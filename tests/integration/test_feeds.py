@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from collectors import REGISTRY, kind_options
+from collectors import kind_options
 from collectors.base import Context
 from collectors.feeds import FeedsCollector, html_to_text, parse_feed, unwrap_link
 from collectors.http import Fetcher, NotAFeed
@@ -355,10 +355,6 @@ def test_pure_helpers():
 
 # --- through the runner, into a real DuckDB file ----------------------------------------------
 
-needs_registry = pytest.mark.skipif("feeds" not in REGISTRY,
-                                    reason="collectors/__init__.py does not register 'feeds' yet")
-
-
 def write_watch(folder: Path, urls: list[str]) -> Path:
     path = folder / "watch.toml"
     path.write_text(
@@ -370,7 +366,6 @@ def write_watch(folder: Path, urls: list[str]) -> Path:
     return path
 
 
-@needs_registry
 def test_runner_stores_one_item_per_entry_and_polls_conditionally(tmp_path):
     from collectors.runner import run
     from config import load_watch
@@ -398,7 +393,6 @@ def test_runner_stores_one_item_per_entry_and_polls_conditionally(tmp_path):
     assert srv.hits("/rss.xml")[1].header("If-None-Match") == '"a"'
 
 
-@needs_registry
 def test_runner_records_a_source_whose_only_feed_is_not_a_feed(tmp_path):
     from collectors.runner import run
     from config import load_watch

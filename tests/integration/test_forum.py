@@ -404,8 +404,6 @@ def test_failures_are_classified_and_other_threads_go_on(site):
     assert info.value.category == "parse_error" and "ftp://example.org/thread" in str(info.value)
 
 
-@pytest.mark.skipif("forum" not in collectors.REGISTRY,
-                    reason="the registry does not list the forum kind yet")
 def test_through_the_runner_into_duckdb(site, tmp_path):
     import duckdb
 

@@ -234,8 +234,6 @@ def test_failures_are_classified(algolia):
     assert info.value.category == "auth_missing" and "query" in str(info.value)
 
 
-@pytest.mark.skipif("hackernews" not in collectors.REGISTRY,
-                    reason="the registry does not list the hackernews kind yet")
 def test_through_the_runner_into_duckdb(algolia, tmp_path):
     import duckdb
 

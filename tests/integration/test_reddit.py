@@ -13,7 +13,6 @@ import duckdb
 import pytest
 
 from analysis.query import compile_query
-from collectors import REGISTRY
 from collectors.base import ConfigurationMissing, Context, Item
 from collectors.reddit import (
     RedditAuthFailed,
@@ -30,9 +29,6 @@ CLIENT_ID = "veille-test-client"
 # Known so that every test can look for it where it must never appear.
 SECRET = "s3cr3t-Veille-7d41c0e9b2"
 LOCAL = CollectSettings(allow_networks=[ipaddress.ip_network("127.0.0.0/8")], timeout=5.0)
-needs_registry = pytest.mark.skipif(
-    "reddit" not in REGISTRY,
-    reason="collectors/__init__.py does not register the reddit kind yet")
 
 
 @pytest.fixture
@@ -417,7 +413,6 @@ def assert_nowhere(needles: list[str], db: Path, outputs: list[str]) -> None:
                 assert needle not in text, table
 
 
-@needs_registry
 def stored_id(thing) -> str:
     """The item_id a Reddit post or comment is stored under (replies point at it)."""
     return Item(source="subs", kind="reddit", text="", id=f"reddit:{thing.fullname}").item_id
@@ -477,7 +472,6 @@ def test_cli_two_runs_into_duckdb(fake, tmp_path):
                    [first.stdout, first.stderr, second.stdout, second.stderr])
 
 
-@needs_registry
 def test_cli_rate_limited_source_is_recorded(fake, tmp_path):
     xdg = tmp_path / "xdg"
     xdg.mkdir()
@@ -498,7 +492,6 @@ def test_cli_rate_limited_source_is_recorded(fake, tmp_path):
     assert_nowhere([SECRET, *fake.tokens], db, [proc.stdout, proc.stderr])
 
 
-@needs_registry
 def test_cli_malformed_praw_ini_never_shows_its_lines(fake, tmp_path):
     xdg = tmp_path / "xdg"
     xdg.mkdir()

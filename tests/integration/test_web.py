@@ -305,8 +305,6 @@ def test_changes_are_read_back_from_a_real_database(site, fetcher, tmp_path):
     assert "35 €" in tarifs.text and tarifs.changed_at
 
 
-@pytest.mark.skipif("web" not in collectors.REGISTRY,
-                    reason="the registry does not list the web kind yet")
 def test_through_the_runner_into_duckdb(site, tmp_path):
     from collectors.runner import run
     from config import load_watch
