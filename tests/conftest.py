@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +21,32 @@ DEMO_ITEMS = 4000
 # The tests import our packages from the repository root, whatever the working directory.
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+def db_rows(db: Path | str, sql: str, params=()) -> list[tuple]:
+    """Run ``sql`` on ``db`` through a short read-only connection, as the app reads."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params or [])).fetchall()
+    finally:
+        con.close()
+
+
+def unpack_plotly(value):
+    """Plotly's figure JSON with its base64-packed numeric arrays turned back into lists."""
+    if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value:
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+            return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
+        return {k: unpack_plotly(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unpack_plotly(v) for v in value]
+    return value
+
+
+def figure_of(chart) -> dict:
+    """The unpacked figure of one AppTest ``plotly_chart`` element."""
+    return unpack_plotly(json.loads(chart.proto.spec))
 
 
 def write_demo_watch(folder: Path, items: int = DEMO_ITEMS, end: str = DEMO_END) -> Path:

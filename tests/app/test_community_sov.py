@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import duckdb
-import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from analysis import community as C
 from store import writing
 from store.writes import now, save_brands, write_batch
+from tests.conftest import db_rows as q
+from tests.conftest import figure_of
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -36,30 +34,15 @@ def assert_clean(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-def q(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
-def _unpack(value):
-    if isinstance(value, dict):
-        if "bdata" in value and "dtype" in value:
-            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-            return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
-        return {k: _unpack(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_unpack(v) for v in value]
-    return value
 
 
 def charts(at: AppTest) -> dict[str, dict]:
     """Every plotly chart of the page by its title."""
     out = {}
     for chart in at.get("plotly_chart"):
-        fig = _unpack(json.loads(chart.proto.spec))
+        fig = figure_of(chart)
         title = ((fig.get("layout") or {}).get("title") or {}).get("text")
         out[title] = fig
     return out

@@ -7,13 +7,13 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from store import edits, writing
 from store.filters import Filters
 from store.writes import now, write_batch
+from tests.conftest import db_rows as rows
 from ui import drilldown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,12 +23,6 @@ HOSTILE_TEXT = ("Orbis <script>alert('x')</script> **not bold** [link](javascrip
                 "'; DROP TABLE items; --")
 
 
-def rows(db: Path, sql: str, params=()) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import ast
-import base64
 import hashlib
-import json
 import random
 from collections import namedtuple
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from store import writing
 from store.writes import now, save_brands, set_meta, write_batch
+from tests.conftest import figure_of
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -134,20 +132,10 @@ def number(text: str) -> float:
     return float(text.replace(",", "").replace("%", "").strip())
 
 
-def _unpack(value):
-    """Plotly packs numeric arrays as base64 (``{"dtype": ..., "bdata": ...}``)."""
-    if isinstance(value, dict):
-        if "bdata" in value and "dtype" in value:
-            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-            return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
-        return {k: _unpack(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_unpack(v) for v in value]
-    return value
 
 
 def figures(at: AppTest) -> list[dict]:
-    return [_unpack(json.loads(chart.proto.spec)) for chart in at.get("plotly_chart")]
+    return [figure_of(chart) for chart in at.get("plotly_chart")]
 
 
 def traces(at: AppTest, index: int = 0) -> dict[str, dict]:

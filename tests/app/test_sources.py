@@ -6,12 +6,11 @@ import shutil
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from config.watch import brand_query
-from tests.conftest import collect, write_demo_watch
+from tests.conftest import collect, db_rows, write_demo_watch
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -47,12 +46,6 @@ def shown_text(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def db_rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def wait_for_job(at: AppTest, seconds: float = 240) -> None:

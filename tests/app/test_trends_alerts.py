@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import shutil
 from pathlib import Path
 
-import duckdb
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from store import writing
 from store.edits import edits_path
 from store.writes import finish_run, start_run
+from tests.conftest import db_rows, figure_of
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -47,30 +44,14 @@ def assert_clean(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-def db_rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
-def _unpack(value):
-    # Plotly writes numeric arrays as base64 blocks; turn them back into lists.
-    if isinstance(value, dict):
-        if "bdata" in value and "dtype" in value:
-            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-            return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
-        return {k: _unpack(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_unpack(v) for v in value]
-    return value
 
 
 def figure(at: AppTest, key: str) -> dict:
     chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key)
                  or key in c.proto.id)
-    return _unpack(json.loads(chart.proto.spec))
+    return figure_of(chart)
 
 
 def traces(at: AppTest, key: str = "trends_timeline") -> dict[str, dict]:

@@ -6,8 +6,9 @@ import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
-import duckdb
 import pytest
+
+from tests.conftest import db_rows
 
 pytestmark = pytest.mark.browser
 
@@ -58,12 +59,6 @@ def wait_changed(page, before: str) -> None:
     wait_ready(page)
 
 
-def db_rows(db, sql, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def test_overview_renders_tiles_and_charts(context, app_url, demo_db, artifacts):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import duckdb
 import pytest
+
+from tests.conftest import db_rows
 
 pytestmark = pytest.mark.browser
 
@@ -26,12 +27,6 @@ READY = """() => {
 }"""
 
 
-def db_rows(db, sql, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def test_clicking_a_bar_lists_that_brands_mentions(context, app_url, demo_db, artifacts):

@@ -11,10 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from tests.conftest import ROOT
+from tests.conftest import db_rows as query
 from tests.localserver import LocalServer, Request
 
 TIMEOUT = 2.0  # the [collect] timeout of the run, in seconds
@@ -133,12 +133,6 @@ def run_cli(config: Path, db: Path, limit: float) -> tuple[subprocess.CompletedP
     return proc, peak
 
 
-def query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

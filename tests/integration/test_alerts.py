@@ -22,6 +22,7 @@ from store.alerts import (
 from store.derived import refresh_all
 from store.writes import finish_run, now, start_run
 from tests.conftest import DEMO_END, collect, write_demo_watch
+from tests.conftest import db_rows as rows
 
 END = date.fromisoformat(DEMO_END)
 # Events an alert may rightly point at; the slow decline is a trend, not a spike.
@@ -45,12 +46,6 @@ def own_copy(big_db, tmp_path) -> Path:
     return path
 
 
-def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def matches(alert, event) -> bool:

@@ -8,11 +8,11 @@ import sys
 import textwrap
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from store import edits
 from tests.conftest import collect
+from tests.conftest import db_rows as rows
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,12 +61,6 @@ def watch(tmp_path) -> tuple[Path, Path]:
     return tmp_path / "watch.toml", db
 
 
-def rows(db: Path, sql: str, params=()) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def mention(db: Path, text_start: str, brand: str) -> tuple[str, str, float]:

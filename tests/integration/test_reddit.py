@@ -9,7 +9,6 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from analysis.query import compile_query
@@ -23,6 +22,7 @@ from collectors.reddit import (
 )
 from config.watch import CollectSettings
 from tests.conftest import ROOT
+from tests.conftest import db_rows as query
 from tests.fakereddit import FakeReddit
 
 CLIENT_ID = "veille-test-client"
@@ -389,12 +389,6 @@ def run_cli(config: Path, db: Path, xdg: Path) -> subprocess.CompletedProcess:
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
-def query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def assert_nowhere(needles: list[str], db: Path, outputs: list[str]) -> None:

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from config.watch import brand_query, load_watch, update_brand
-from tests.conftest import ROOT, collect, write_demo_watch
+from tests.conftest import ROOT, collect, db_rows, write_demo_watch
 
 DEMO_ITEMS = 1500
 
@@ -25,11 +25,7 @@ def rematch(config: Path, db: Path, *extra: str) -> subprocess.CompletedProcess:
 
 
 def rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return sorted(con.execute(sql).fetchall(), key=repr)
-    finally:
-        con.close()
+    return sorted(db_rows(db, sql), key=repr)
 
 
 def mentions(db: Path) -> list[tuple]:

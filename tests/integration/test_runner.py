@@ -11,14 +11,7 @@ import time
 import duckdb
 
 from tests.conftest import ROOT, collect, write_demo_watch
-
-
-def rows(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+from tests.conftest import db_rows as rows
 
 
 def test_failing_source_does_not_cost_the_others(tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -14,6 +13,7 @@ from store import Filters, edits, writing
 from store import community as K
 from store import stories as ST
 from store.writes import now, save_brands, write_batch
+from tests.conftest import db_rows as q
 
 RELEASE = ("Zephir annonce une levée de fonds de 45 millions d'euros auprès de ses actionnaires "
            "historiques et d'un nouveau fonds d'infrastructures, pour lancer une offre fibre "
@@ -26,12 +26,6 @@ class _Brand:
         self.name, self.query, self.own, self.color = name, name.lower(), own, "#123456"
 
 
-def q(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def item(item_id, text, *, at=T0, author="bob", parent=None, kind="forum", brand="Zephir",
