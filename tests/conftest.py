@@ -49,6 +49,24 @@ def figure_of(chart) -> dict:
     return unpack_plotly(json.loads(chart.proto.spec))
 
 
+TWO_BRANDS = '[[brands]]\nname = "Acme"\nquery = "acme"\n\n' \
+             '[[brands]]\nname = "Globex"\nquery = "globex"\n'
+
+
+def local_watch(folder: Path, sources: str, brands: str = TWO_BRANDS):
+    """Write and load a watch.toml whose sources may fetch 127.0.0.1 without delay.
+
+    ``sources`` and ``brands`` are TOML text (``[[sources]]`` / ``[[brands]]`` tables).
+    """
+    from collectors import kind_options
+    from config import load_watch
+
+    config = folder / "watch.toml"
+    config.write_text('[collect]\nper_host_delay = 0\nallow_networks = ["127.0.0.0/8"]\n\n'
+                      f"{brands}\n{sources}", encoding="utf-8")
+    return load_watch(config, kinds=kind_options())
+
+
 def write_demo_watch(folder: Path, items: int = DEMO_ITEMS, end: str = DEMO_END) -> Path:
     """Write a watch.toml with the shipped demo brands and a demo source of ``items`` items."""
     shipped = (ROOT / "watch.toml").read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ from collectors.base import Context, Item
 from collectors.discourse import DiscourseCollector
 from collectors.http import Fetcher
 from config import Brand, CollectSettings
+from tests.conftest import db_rows, local_watch
 from tests.localserver import LocalServer, Request
 
 LOCAL = CollectSettings(per_host_delay=0.0, timeout=10.0,
@@ -366,46 +367,23 @@ def test_an_empty_forum_and_a_site_that_is_not_discourse(forum):
 
 
 def test_through_the_runner_into_duckdb(forum, tmp_path):
-    import duckdb
-
     from collectors.runner import run as run_sources
-    from config import load_watch
 
-    config = tmp_path / "watch.toml"
-    config.write_text(f"""
-[collect]
-per_host_delay = 0
-allow_networks = ["127.0.0.0/8"]
-
-[[brands]]
-name = "Acme"
-query = "acme"
-
-[[brands]]
-name = "Globex"
-query = "globex"
-
+    watch = local_watch(tmp_path, f"""
 [[sources]]
 name = "community"
 kind = "discourse"
 url = "{forum.server.url('/')}"
 max_topics = 3
-""", encoding="utf-8")
-    watch = load_watch(config, kinds=collectors.kind_options())
+""")
     db = tmp_path / "veille.duckdb"
     first = run_sources(watch, db, progress=False)[0]
     second = run_sources(watch, db, progress=False)[0]
     assert (first.status, first.new, first.warnings) == ("ok", 15, 0)
     assert (second.status, second.seen, second.new) == ("ok", 0, 0)
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        kinds = con.execute("SELECT DISTINCT kind FROM items").fetchall()
-        mentions = dict(con.execute("SELECT brand, count(*) FROM mentions GROUP BY brand")
-                        .fetchall())
-        author = con.execute("SELECT author FROM items WHERE title = 'Acme Cloud is down again'"
-                             ).fetchone()
-    finally:
-        con.close()
+    kinds = db_rows(db, "SELECT DISTINCT kind FROM items")
+    mentions = dict(db_rows(db, "SELECT brand, count(*) FROM mentions GROUP BY brand"))
+    author, = db_rows(db, "SELECT author FROM items WHERE title = 'Acme Cloud is down again'")
     assert kinds == [("forum",)]
     assert author == ("alice",)
     assert mentions == {"Acme": 3, "Globex": 3}

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-import collectors
 from collectors.base import CollectorError, Context, Item
 from collectors.forum import ForumCollector
 from collectors.http import Fetcher
 from config import CollectSettings
+from tests.conftest import db_rows, local_watch
 from tests.localserver import LocalServer, Request
 
 LOCAL = CollectSettings(per_host_delay=0.0, timeout=10.0,
@@ -405,47 +405,24 @@ def test_failures_are_classified_and_other_threads_go_on(site):
 
 
 def test_through_the_runner_into_duckdb(site, tmp_path):
-    import duckdb
-
     from collectors.runner import run as run_sources
-    from config import load_watch
 
     urls = ", ".join(f'"{site.server.url(p)}"' for p in (
         "/viewtopic.php?t=5", "/threads/acme-vs-globex.42/", "/t/acme-review/77"))
-    config = tmp_path / "watch.toml"
-    config.write_text(f"""
-[collect]
-per_host_delay = 0
-allow_networks = ["127.0.0.0/8"]
-
-[[brands]]
-name = "Acme"
-query = "acme"
-
-[[brands]]
-name = "Globex"
-query = "globex"
-
+    watch = local_watch(tmp_path, f"""
 [[sources]]
 name = "forums"
 kind = "forum"
 urls = [{urls}]
-""", encoding="utf-8")
-    watch = load_watch(config, kinds=collectors.kind_options())
+""")
     db = tmp_path / "veille.duckdb"
     first = run_sources(watch, db, progress=False)[0]
     second = run_sources(watch, db, progress=False)[0]
     assert (first.status, first.new, first.warnings) == ("ok", 11, 0)
     assert (second.status, second.seen, second.new) == ("ok", 0, 0)
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        authors = {r[0] for r in con.execute("SELECT author FROM items").fetchall()}
-        mentions = dict(con.execute("SELECT brand, count(*) FROM mentions GROUP BY brand")
-                        .fetchall())
-        replies = con.execute("SELECT count(*) FROM items WHERE parent_id IS NOT NULL"
-                              ).fetchone()[0]
-    finally:
-        con.close()
+    authors = {r[0] for r in db_rows(db, "SELECT author FROM items")}
+    mentions = dict(db_rows(db, "SELECT brand, count(*) FROM mentions GROUP BY brand"))
+    (replies,), = db_rows(db, "SELECT count(*) FROM items WHERE parent_id IS NOT NULL")
     assert {"alice", "Grace Hopper", "léa"} <= authors
     assert replies == 8
     assert mentions == {"Acme": 4, "Globex": 3}

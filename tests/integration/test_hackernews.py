@@ -12,12 +12,12 @@ from urllib.parse import urlencode
 
 import pytest
 
-import collectors
 from analysis.query import compile_query
 from collectors.base import CollectorError, Context, Item
 from collectors.hackernews import HackerNewsCollector
 from collectors.http import Fetcher
 from config import Brand, CollectSettings
+from tests.conftest import TWO_BRANDS, db_rows, local_watch
 from tests.localserver import LocalServer, Request
 
 LOCAL = CollectSettings(per_host_delay=0.0, timeout=10.0,
@@ -235,42 +235,20 @@ def test_failures_are_classified(algolia):
 
 
 def test_through_the_runner_into_duckdb(algolia, tmp_path):
-    import duckdb
-
     from collectors.runner import run as run_sources
-    from config import load_watch
 
-    config = tmp_path / "watch.toml"
-    config.write_text(f"""
-[collect]
-per_host_delay = 0
-allow_networks = ["127.0.0.0/8"]
-
-[[brands]]
-name = "Acme"
-query = '"acme cloud"'
-
-[[brands]]
-name = "Globex"
-query = "globex"
-
+    watch = local_watch(tmp_path, f"""
 [[sources]]
 name = "hn"
 kind = "hackernews"
 api_url = "{algolia.server.url('/api/v1')}"
-""", encoding="utf-8")
-    watch = load_watch(config, kinds=collectors.kind_options())
+""", brands=TWO_BRANDS.replace('query = "acme"', 'query = \'"acme cloud"\''))
     db = tmp_path / "veille.duckdb"
     first = run_sources(watch, db, progress=False)[0]
     second = run_sources(watch, db, progress=False)[0]
     assert (first.status, first.new) == ("ok", 5)
     assert (second.status, second.seen, second.new) == ("ok", 0, 0)
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        rows = con.execute("SELECT kind, count(*) FROM items GROUP BY kind").fetchall()
-        mentions = dict(con.execute("SELECT brand, count(*) FROM mentions GROUP BY brand")
-                        .fetchall())
-    finally:
-        con.close()
+    rows = db_rows(db, "SELECT kind, count(*) FROM items GROUP BY kind")
+    mentions = dict(db_rows(db, "SELECT brand, count(*) FROM mentions GROUP BY brand"))
     assert rows == [("hackernews", 5)]
     assert mentions == {"Acme": 5, "Globex": 2}

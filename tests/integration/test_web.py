@@ -9,7 +9,6 @@ from datetime import datetime
 
 import pytest
 
-import collectors
 from analysis.pagediff import MINUS
 from analysis.query import compile_query
 from collectors.base import Context, Item
@@ -20,6 +19,7 @@ from config import Brand, CollectSettings
 from store import Filters, writing
 from store.snapshots import page_changes, page_snapshots
 from store.writes import write_batch
+from tests.conftest import local_watch
 from tests.localserver import LocalServer, Request
 
 LOCAL = CollectSettings(per_host_delay=0.0, timeout=10.0,
@@ -307,26 +307,15 @@ def test_changes_are_read_back_from_a_real_database(site, fetcher, tmp_path):
 
 def test_through_the_runner_into_duckdb(site, tmp_path):
     from collectors.runner import run
-    from config import load_watch
 
-    config = tmp_path / "watch.toml"
     urls = ", ".join(f'"{site.url(p)}"' for p in ("/tarifs", "/carrieres", "/cgu"))
-    config.write_text(f"""
-[collect]
-per_host_delay = 0
-allow_networks = ["127.0.0.0/8"]
-
-[[brands]]
-name = "Acme"
-query = '"Acme Analytics" OR acme'
-
+    watch = local_watch(tmp_path, f"""
 [[sources]]
 name = "rivals"
 kind = "web"
 urls = [{urls}]
 brand = "Acme"
-""", encoding="utf-8")
-    watch = load_watch(config, kinds=collectors.kind_options())
+""", brands='[[brands]]\nname = "Acme"\nquery = \'"Acme Analytics" OR acme\'\n')
     db = tmp_path / "veille.duckdb"
     results = [run(watch, db, progress=False)[0]]
     site.site.update(views="1 300", date="19/03/2026", token="77aa88bb99cc00dd11ee")
