@@ -127,6 +127,70 @@ def normalize(text: str) -> str:
     return text.translate(_FOLD)
 
 
+# Latin letters with accents, the ones a French or English text carries: searched as variants
+# of the letter they fold to (see search_pattern).
+_LATIN_RANGES = ((0x00C0, 0x024F), (0x1E00, 0x1EFF))
+_variants: tuple[dict[str, str], dict[str, str]] | None = None
+
+
+def _letter_variants() -> tuple[dict[str, str], dict[str, str]]:
+    """Latin characters by what they fold to: ``({letter: chars}, {letters: chars})``.
+
+    The first holds the characters folding to one letter (the letter itself first), the
+    second those folding to several (``"oe"`` from ``"œ"``, ``"ss"`` from ``"ß"``).
+    """
+    global _variants
+    if _variants is None:
+        single: dict[str, list[str]] = {}
+        multi: dict[str, list[str]] = {}
+        for lo, hi in _LATIN_RANGES:
+            for code in range(lo, hi + 1):
+                folded = normalize(chr(code))
+                if len(folded) == 1 and folded != chr(code):
+                    single.setdefault(folded, [folded, folded.upper()]).append(chr(code))
+                elif 1 < len(folded) <= 3 and folded.isalpha():
+                    multi.setdefault(folded, []).append(chr(code))
+        _variants = ({k: "".join(dict.fromkeys(v)) for k, v in single.items()},
+                     {k: "".join(v) for k, v in multi.items()})
+    return _variants
+
+
+def _re2_literal(ch: str) -> str:
+    return ch if ch.isascii() and ch.isalnum() else f"\\x{{{ord(ch):x}}}"
+
+
+def search_pattern(needle: str) -> str:
+    """A case-insensitive RE2 pattern that finds ``needle`` in a text whatever its accents.
+
+    ``"reseau"`` and ``"Réseau"`` both find ``"RÉSEAU"`` and ``"réseau"``: each letter of the
+    folded needle (:func:`normalize`) matches any Latin letter that folds to it, and a run of
+    spaces matches any run of white space. Every other character matches itself only (written
+    as ``\\x{..}``, so nothing typed is read as regex syntax). Meant for DuckDB's
+    ``regexp_matches``, which scans far faster than folding every stored text per query.
+    """
+    single, multi = _letter_variants()
+
+    def letter(ch: str) -> str:
+        options = single.get(ch)
+        return f"[{''.join(_re2_literal(c) for c in options)}]" if options else _re2_literal(ch)
+
+    parts: list[str] = []
+    for word in normalize(needle).split():
+        pieces, i = [], 0
+        while i < len(word):
+            # "oeuvre" also finds "œuvre": a letter pair may stand for one ligature.
+            seq = next((k for k in multi if word.startswith(k, i)), None)
+            if seq is None:
+                pieces.append(letter(word[i]))
+                i += 1
+                continue
+            chars = "".join(_re2_literal(c) for c in multi[seq])
+            pieces.append(f"(?:{''.join(letter(c) for c in seq)}|[{chars}])")
+            i += len(seq)
+        parts.append("".join(pieces))
+    return "(?i)" + r"\s+".join(parts)
+
+
 def _token_text(text: str) -> str:
     """The folded text the tokeniser reads (unspaced scripts get a space around each letter)."""
     if text.isascii():

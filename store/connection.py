@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +17,10 @@ from store.schema import migrate
 # Readers give up sooner than writers: a page should say "busy" rather than hang a meeting.
 READ_PATIENCE = 15.0
 WRITE_PATIENCE = 60.0
+# What one reading process lets DuckDB hold; bigger sorts and aggregates spill to disk. Without
+# it a read over 10 M items can take DuckDB's default of 80 % of the machine's memory (5.4 GB
+# was seen), while the app must stay under 2 GB. Override with VEILLE_DB_MEMORY (e.g. "4GB").
+READ_MEMORY_LIMIT = "1GB"
 
 
 class StoreError(Exception):
@@ -35,16 +41,18 @@ def _is_lock_error(exc: Exception) -> bool:
 
 
 def connect_retrying(path: Path, read_only: bool, patience: float, *, what: str,
-                     busy_markers: tuple[str, ...] = ()) -> duckdb.DuckDBPyConnection:
+                     busy_markers: tuple[str, ...] = (),
+                     settings: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
     """``duckdb.connect`` that waits out another holder of the file with jittered backoff.
 
     ``busy_markers`` are further error texts that mean "try again shortly". Raises
     :class:`DatabaseBusy` after ``patience`` seconds, :class:`StoreError` on any other failure;
-    ``what`` names the file in those messages.
+    ``what`` names the file in those messages. ``settings`` are further DuckDB options.
     """
     deadline = time.monotonic() + patience
     delay = 0.01
-    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false",
+              **(settings or {})}
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only, config=config)
@@ -58,6 +66,13 @@ def connect_retrying(path: Path, read_only: bool, patience: float, *, what: str,
             # Jitter keeps several waiting readers from retrying in lock-step.
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.5)
+
+
+def _read_memory_limit() -> str:
+    value = (os.environ.get("VEILLE_DB_MEMORY") or READ_MEMORY_LIMIT).strip()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B|B)", value, flags=re.IGNORECASE):
+        raise StoreError(f"VEILLE_DB_MEMORY must be a size such as 1GB or 512MB, not {value!r}")
+    return value
 
 
 def open_connection(path: Path | str, read_only: bool,
@@ -75,7 +90,8 @@ def open_connection(path: Path | str, read_only: bool,
         path.parent.mkdir(parents=True, exist_ok=True)
     if patience is None:
         patience = READ_PATIENCE if read_only else WRITE_PATIENCE
-    con = connect_retrying(path, read_only, patience, what="database")
+    settings = {"memory_limit": _read_memory_limit()} if read_only else None
+    con = connect_retrying(path, read_only, patience, what="database", settings=settings)
     if not read_only:
         try:
             migrate(con)

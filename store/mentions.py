@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analysis.text import search_pattern
 from store import edits
 from store.connection import reading
 from store.filters import Filters
@@ -100,10 +101,10 @@ def _select(filters: Filters, query: MentionQuery, snapshot: edits.Snapshot
         all_params.append(filters.end + timedelta(days=1))
     needle = _normalise_search(query.search)
     if needle:
-        # contains() takes the text literally: % and _ typed by a user match themselves.
-        clauses.append("contains(strip_accents(lower(coalesce(i.title, '') || ' ' || "
-                       "coalesce(i.text, ''))), strip_accents(lower(?)))")
-        all_params.append(needle)
+        # A pattern that folds accents itself scans ~10x faster than folding every text;
+        # everything typed is escaped in it, so % _ ( [ match themselves.
+        clauses.append("regexp_matches(coalesce(i.title, '') || ' ' || coalesce(i.text, ''), ?)")
+        all_params.append(search_pattern(needle))
     tables = ["edit_corrections"]
     if query.tags:
         clauses.append(f"i.item_id IN (SELECT item_id FROM edit_tags WHERE tag IN "
@@ -168,10 +169,9 @@ def page(db: Path | str, filters: Filters, query: MentionQuery, after: tuple | N
     return Page(rows=rows, next_cursor=cursor)
 
 
-def _page_by_time(db: Path | str, filters: Filters, query: MentionQuery, after: tuple | None,
-                  size: int, snapshot: edits.Snapshot) -> Page:
-    """A page in time order without a text search: found in ``mentions`` alone (it holds the
-    time and every filtered dimension), then only its rows are read from ``items``."""
+def _mention_clauses(filters: Filters, query: MentionQuery) -> tuple[list[str], list]:
+    """WHERE clauses over ``mentions m`` (joined to ``edit_corrections c``) for every filter
+    but the text search, with their parameters."""
     where, params = filters.where("m.published_at", brand_column="m.brand", timestamp=True)
     clauses = [where[len("WHERE "):]] if where else []
     labels = [s for s in query.sentiments if s in edits.LABELS]
@@ -186,9 +186,15 @@ def _page_by_time(db: Path | str, filters: Filters, query: MentionQuery, after: 
     if query.answered in ANSWERED:
         negate = "NOT " if query.answered == "unanswered" else ""
         clauses.append(f"m.item_id {negate}IN (SELECT item_id FROM edit_answered)")
+    return clauses, params
+
+
+def _page_by_time(db: Path | str, filters: Filters, query: MentionQuery, after: tuple | None,
+                  size: int, snapshot: edits.Snapshot) -> Page:
+    """A page in time order without a text search: found in ``mentions`` alone (it holds the
+    time and every filtered dimension), then only its rows are read from ``items``."""
+    clauses, params = _mention_clauses(filters, query)
     desc = query.sort == "newest"
-    keyset = ""
-    key_params: list = []
     if after is not None:
         if len(after) != 2:
             raise ValueError("the cursor does not belong to this sort")
@@ -196,21 +202,28 @@ def _page_by_time(db: Path | str, filters: Filters, query: MentionQuery, after: 
         clauses.append(f"m.published_at {'<=' if desc else '>='} ?")
         params.append(after[0])
         op = "<" if desc else ">"
-        keyset = f"WHERE published_at {op} ? OR (published_at = ? AND item_id {op} ?)"
-        key_params = [after[0], after[0], after[1]]
+        clauses.append(f"(m.published_at {op} ? OR (m.published_at = ? AND m.item_id {op} ?))")
+        params.extend([after[0], after[0], after[1]])
     direction = "DESC" if desc else "ASC"
+    order = f"ORDER BY published_at {direction}, item_id {direction}"
     with reading(db) as con:
         _register(con, snapshot)
+        # An item has at most one mention per brand, so the first rows for (size + 1) × brands
+        # hold the first size + 1 items: a top-N over mention rows, instead of grouping every
+        # mention of the period by item first (1.3 s at 10 M mentions, against 20 ms).
+        per_item = _brands_per_item(con, filters)
         found = con.execute(f"""
-            SELECT item_id, published_at FROM (
-                SELECT m.item_id, any_value(m.published_at) AS published_at
+            SELECT item_id, any_value(published_at) AS published_at FROM (
+                SELECT m.item_id, m.published_at
                 FROM mentions m LEFT JOIN edit_corrections c USING (item_id, brand)
                 {"WHERE " + " AND ".join(clauses) if clauses else ""}
-                GROUP BY m.item_id
-            ) {keyset}
-            ORDER BY published_at {direction}, item_id {direction}
+                {order}
+                LIMIT {(size + 1) * per_item}
+            )
+            GROUP BY item_id
+            {order}
             LIMIT {size + 1}
-        """, [*params, *key_params]).fetchall()
+        """, params).fetchall()
         more = len(found) > size
         found = found[:size]
         ids = [r[0] for r in found]
@@ -228,6 +241,14 @@ def _page_by_time(db: Path | str, filters: Filters, query: MentionQuery, after: 
         rows["brands"] = _brands_of(con, ids, rows)
     cursor = (found[-1][1], found[-1][0]) if more and found else None
     return Page(rows=rows, next_cursor=cursor)
+
+
+def _brands_per_item(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    """The most mentions one item can have under ``filters``: one per brand counted."""
+    # The brands of the watch, or of the rollup if a brand left the watch but not the data.
+    known = con.execute("SELECT greatest((SELECT count(*) FROM brands), "
+                        "(SELECT count(DISTINCT brand) FROM daily_mentions))").fetchone()[0]
+    return max(1, min(known, len(filters.brands)) if filters.brands else known)
 
 
 def _brands_of(con: duckdb.DuckDBPyConnection, ids: list[str], rows: pd.DataFrame) -> list:
@@ -255,10 +276,18 @@ def _brands_of(con: duckdb.DuckDBPyConnection, ids: list[str], rows: pd.DataFram
 def count(db: Path | str, filters: Filters, query: MentionQuery) -> int:
     """How many items the filters and the query select (all pages together)."""
     snapshot = edits.snapshot(db)
-    base, params, _ = _select(filters, query, snapshot)
+    if _normalise_search(query.search):
+        base, params, _ = _select(filters, query, snapshot)
+        sql = f"SELECT count(*) {base}"
+    else:
+        # Without a search every filter is a column of mentions: no need to read items.
+        clauses, params = _mention_clauses(filters, query)
+        sql = f"""SELECT count(DISTINCT m.item_id)
+                  FROM mentions m LEFT JOIN edit_corrections c USING (item_id, brand)
+                  {"WHERE " + " AND ".join(clauses) if clauses else ""}"""
     with reading(db) as con:
         _register(con, snapshot)
-        return int(con.execute(f"SELECT count(*) {base}", params).fetchone()[0])
+        return int(con.execute(sql, params).fetchone()[0])
 
 
 def export(db: Path | str, filters: Filters, query: MentionQuery,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.pagediff import unpack_snapshot
@@ -28,24 +29,45 @@ def page_changes(db: Path | str, filters: Filters, limit: int | None = 500) -> p
     ``"− "`` lines), ``item_id`` and ``parent_id`` (the page's item). A brand filter keeps the
     changes that mention one of the chosen brands. At most ``limit`` rows (None: all).
     """
+    no_brand = Filters(start=filters.start, end=filters.end, kinds=filters.kinds,
+                       sources=filters.sources, langs=filters.langs)
+    where, params = no_brand.where("published_at", brand_column=None, timestamp=True)
+    where = (where + " AND" if where else "WHERE") + " kind = 'web' AND parent_id IS NOT NULL"
     with reading(db) as con:
         if current_version(con) < 2:
             return pd.DataFrame(columns=CHANGE_COLUMNS)
-        where, params = filters.where("published_at", brand_column="brand", timestamp=True)
-        limit_sql = "" if limit is None else "LIMIT ?"
-        return con.execute(f"""
-            WITH chosen AS (SELECT DISTINCT item_id FROM page_changes {where})
-            SELECT any_value(day) AS day, any_value(published_at) AS published_at,
-                   coalesce(string_agg(DISTINCT brand, ', ' ORDER BY brand), '') AS brand,
-                   any_value(source) AS source, any_value(url) AS url,
-                   any_value(title) AS title, any_value(added) AS added,
-                   any_value(removed) AS removed, any_value(text) AS text, item_id,
-                   any_value(parent_id) AS parent_id
-            FROM page_changes SEMI JOIN chosen USING (item_id)
+        # Change items are few: find them in items first, then read only their mentions
+        # (joining every mention of the period, as the page_changes view does, cost 0.8 s at
+        # 10 M items).
+        changes = con.execute(f"""
+            SELECT CAST(published_at AS DATE) AS day, published_at, source, url, title,
+                   len(regexp_extract_all(coalesce(text, ''), '(?m)^\\+ ')) AS added,
+                   len(regexp_extract_all(coalesce(text, ''), '(?m)^\u2212 ')) AS removed,
+                   text, item_id, parent_id
+            FROM items {where}
+        """, params).df()
+        if changes.empty:
+            return pd.DataFrame(columns=CHANGE_COLUMNS)
+        ids = list(changes["item_id"])
+        named = con.execute(f"""
+            SELECT item_id, string_agg(DISTINCT brand, ', ' ORDER BY brand) AS brand,
+                   list(DISTINCT brand) AS brands
+            FROM mentions
+            WHERE published_at >= ? AND published_at <= ?
+              AND item_id IN ({', '.join('?' for _ in ids)})
             GROUP BY item_id
-            ORDER BY published_at DESC, url
-            {limit_sql}
-        """, params + ([] if limit is None else [limit])).df()[CHANGE_COLUMNS]
+        """, [changes["published_at"].min().to_pydatetime(),
+              changes["published_at"].max().to_pydatetime(), *ids]).df()
+    out = changes.merge(named, on="item_id", how="left")
+    if filters.brands:
+        chosen = set(filters.brands)
+        out = out[out["brands"].map(lambda b: isinstance(b, (list, tuple, np.ndarray))
+                                    and bool(chosen.intersection(b)))]
+    out["brand"] = out["brand"].fillna("")
+    out = out.sort_values(["published_at", "url"], ascending=[False, True], kind="stable")
+    if limit is not None:
+        out = out.head(limit)
+    return out[CHANGE_COLUMNS].reset_index(drop=True)
 
 
 def page_snapshots(db: Path | str, sources: tuple[str, ...] = ()) -> pd.DataFrame:

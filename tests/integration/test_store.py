@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from store import DatabaseMissing, Filters, queries, reading, writing
+from store.connection import StoreError
 from store.schema import LATEST, MIGRATIONS, current_version, migrate
 from store.writes import refresh_rollups, reorder_if_needed, write_batch
 
@@ -151,6 +152,24 @@ def test_reorder_puts_rows_back_in_time_order(tmp_path):
 def test_missing_database_is_a_clear_error(tmp_path):
     with pytest.raises(DatabaseMissing, match="python -m collectors run"):
         queries.data_info(tmp_path / "nope.duckdb")
+
+
+def _read_memory_limit(db) -> str:
+    with reading(db) as con:
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def test_readers_cap_duckdb_memory_and_say_when_the_setting_is_wrong(tmp_path, monkeypatch):
+    db = tmp_path / "v.duckdb"
+    write(db, [item(1)], [])
+    monkeypatch.delenv("VEILLE_DB_MEMORY", raising=False)
+    # The app must stay under 2 GB: DuckDB's own default would be 80 % of the machine.
+    assert _read_memory_limit(db) == "953.6 MiB"
+    monkeypatch.setenv("VEILLE_DB_MEMORY", "2GB")
+    assert _read_memory_limit(db) == "1.8 GiB"
+    monkeypatch.setenv("VEILLE_DB_MEMORY", "lots")
+    with pytest.raises(StoreError, match="VEILLE_DB_MEMORY must be a size .* not 'lots'"):
+        queries.data_info(db)
 
 
 def test_reader_waits_for_a_writer_in_another_process(tmp_path):
