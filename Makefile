@@ -33,7 +33,7 @@ demo: setup
 	@if [ ! -f $(DB) ]; then $(PY) -m collectors run --db $(DB); fi
 
 run: demo
-	VEILLE_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.address $(ADDRESS) \
+	VEILLE_DB=$(DB) $(PY) -m ui.launch run app.py --server.address $(ADDRESS) \
 		--server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: setup os-deps

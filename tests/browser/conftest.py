@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,17 +47,16 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def app_url(demo_db, chromium_path, tmp_path_factory) -> str:
-    """Start the app on the demo database as the Makefile does; stop it at the end."""
+@contextmanager
+def serving(db: Path, log: Path) -> Iterator[str]:
+    """Run the app on ``db`` as ``make run`` does, on a free port; yield its URL."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "VEILLE_DB": str(demo_db)}
+    env = {**os.environ, "VEILLE_DB": str(db)}
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.headless", "true",
+            [sys.executable, "-m", "ui.launch", "run", "app.py", "--server.address",
+             "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -76,6 +77,13 @@ def app_url(demo_db, chromium_path, tmp_path_factory) -> str:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_db, chromium_path, tmp_path_factory) -> Iterator[str]:
+    """The app on the demo database for the whole session; stopped at the end."""
+    with serving(demo_db, tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
