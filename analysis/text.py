@@ -129,7 +129,7 @@ def normalize(text: str) -> str:
 
 # Latin letters with accents, the ones a French or English text carries: searched as variants
 # of the letter they fold to (see search_pattern).
-_LATIN_RANGES = ((0x00C0, 0x024F), (0x1E00, 0x1EFF))
+_LATIN_RANGES = ((0x00C0, 0x017F),)
 _variants: tuple[dict[str, str], dict[str, str]] | None = None
 
 
@@ -146,8 +146,11 @@ def _letter_variants() -> tuple[dict[str, str], dict[str, str]]:
         for lo, hi in _LATIN_RANGES:
             for code in range(lo, hi + 1):
                 folded = normalize(chr(code))
+                # Upper-case letters are left to the pattern's (?i): shorter classes scan faster.
+                if chr(code).lower() != chr(code):
+                    continue
                 if len(folded) == 1 and folded != chr(code):
-                    single.setdefault(folded, [folded, folded.upper()]).append(chr(code))
+                    single.setdefault(folded, [folded]).append(chr(code))
                 elif 1 < len(folded) <= 3 and folded.isalpha():
                     multi.setdefault(folded, []).append(chr(code))
         _variants = ({k: "".join(dict.fromkeys(v)) for k, v in single.items()},

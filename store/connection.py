@@ -92,6 +92,9 @@ def open_connection(path: Path | str, read_only: bool,
         patience = READ_PATIENCE if read_only else WRITE_PATIENCE
     settings = {"memory_limit": _read_memory_limit()} if read_only else None
     con = connect_retrying(path, read_only, patience, what="database", settings=settings)
+    # DuckDB draws its own progress bar on stderr for long queries: noise in the server log
+    # and across the collectors' progress line.
+    con.execute("SET enable_progress_bar = false")
     if not read_only:
         try:
             migrate(con)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -77,18 +77,18 @@ def _select(filters: Filters, query: MentionQuery, snapshot: edits.Snapshot
     hit_where = ""
     hit_params: list = []
     labels = [s for s in query.sentiments if s in edits.LABELS]
+    mentioned = f"SELECT m.item_id FROM mentions m {where}"
     if labels:
         hit_where = f"WHERE label IN ({', '.join('?' for _ in labels)})"
         hit_params = labels
-    sql = f"""
-        FROM items i
-        SEMI JOIN (
-            SELECT item_id FROM (
+        mentioned = f"""SELECT item_id FROM (
                 SELECT m.item_id, coalesce(c.label, m.sentiment_label) AS label
                 FROM mentions m LEFT JOIN edit_corrections c USING (item_id, brand)
                 {where}
-            ) {hit_where}
-        ) hit USING (item_id)
+            ) {hit_where}"""
+    sql = f"""
+        FROM items i
+        SEMI JOIN ({mentioned}) hit USING (item_id)
     """
     all_params = [*params, *hit_params]
     clauses = []
@@ -149,33 +149,54 @@ def page(db: Path | str, filters: Filters, query: MentionQuery, after: tuple | N
     order = ", ".join(f"{k} {direction}" for k in keys)
     with reading(db) as con:
         _register(con, snapshot)
-        rows = con.execute(f"""
-            SELECT i.item_id, i.published_at, i.source, i.kind, i.author, i.title, i.text,
-                   i.url, i.lang, i.score, i.comments, {_ENGAGEMENT} AS engagement
+        # Sort keys first, whole rows after: a top-N that carries every text along is 3x
+        # slower over millions of items.
+        found = con.execute(f"""
+            SELECT i.item_id, i.published_at, {_ENGAGEMENT} AS engagement
             {base}
             ORDER BY {order}
             LIMIT {size + 1}
-        """, params).df()
-        more = len(rows) > size
-        rows = rows.iloc[:size].reset_index(drop=True)
-        rows["brands"] = _brands_of(con, list(rows["item_id"]), rows)
+        """, params).fetchall()
+        more = len(found) > size
+        found = found[:size]
+        rows = _rows_of(con, [(item, at) for item, at, _ in found])
     cursor = None
-    if more and len(rows):
-        last = rows.iloc[-1]
-        key = [last["published_at"].to_pydatetime(), last["item_id"]]
-        if query.sort == "engaged":
-            key.insert(0, int(last["engagement"]))
-        cursor = tuple(key)
+    if more and found:
+        item, at, engagement = found[-1]
+        cursor = (engagement, at, item) if query.sort == "engaged" else (at, item)
     return Page(rows=rows, next_cursor=cursor)
 
 
-def _mention_clauses(filters: Filters, query: MentionQuery) -> tuple[list[str], list]:
-    """WHERE clauses over ``mentions m`` (joined to ``edit_corrections c``) for every filter
-    but the text search, with their parameters."""
+def _rows_of(con: duckdb.DuckDBPyConnection, found: list[tuple]) -> pd.DataFrame:
+    """The items of ``found`` (``(item_id, published_at)`` pairs) in that order, with their
+    brands; read by id within their time range, so only those row groups are opened."""
+    ids = [r[0] for r in found]
+    if not ids:
+        rows = pd.DataFrame(columns=ITEM_COLUMNS)
+        rows["brands"] = []
+        return rows
+    rows = con.execute(f"""
+        SELECT i.item_id, i.published_at, i.source, i.kind, i.author, i.title, i.text,
+               i.url, i.lang, i.score, i.comments, {_ENGAGEMENT} AS engagement
+        FROM items i
+        WHERE i.published_at >= ? AND i.published_at <= ?
+          AND i.item_id IN ({', '.join('?' for _ in ids)})
+    """, [min(r[1] for r in found), max(r[1] for r in found), *ids]).df()
+    rows = rows.set_index("item_id").loc[ids].reset_index()
+    rows["brands"] = _brands_of(con, ids, rows)
+    return rows
+
+
+def _mention_clauses(filters: Filters, query: MentionQuery) -> tuple[str, list[str], list]:
+    """``(from, clauses, params)``: the FROM part over ``mentions m`` and WHERE clauses for
+    every filter but the text search. The corrections are joined (as ``c``) only when a
+    sentiment filter needs them: the join alone costs 0.7 s over 10 M mentions."""
     where, params = filters.where("m.published_at", brand_column="m.brand", timestamp=True)
     clauses = [where[len("WHERE "):]] if where else []
     labels = [s for s in query.sentiments if s in edits.LABELS]
+    source = "mentions m"
     if labels:
+        source = "mentions m LEFT JOIN edit_corrections c USING (item_id, brand)"
         clauses.append(f"coalesce(c.label, m.sentiment_label) IN "
                        f"({', '.join('?' for _ in labels)})")
         params.extend(labels)
@@ -186,14 +207,14 @@ def _mention_clauses(filters: Filters, query: MentionQuery) -> tuple[list[str], 
     if query.answered in ANSWERED:
         negate = "NOT " if query.answered == "unanswered" else ""
         clauses.append(f"m.item_id {negate}IN (SELECT item_id FROM edit_answered)")
-    return clauses, params
+    return source, clauses, params
 
 
 def _page_by_time(db: Path | str, filters: Filters, query: MentionQuery, after: tuple | None,
                   size: int, snapshot: edits.Snapshot) -> Page:
     """A page in time order without a text search: found in ``mentions`` alone (it holds the
     time and every filtered dimension), then only its rows are read from ``items``."""
-    clauses, params = _mention_clauses(filters, query)
+    source, clauses, params = _mention_clauses(filters, query)
     desc = query.sort == "newest"
     if after is not None:
         if len(after) != 2:
@@ -215,7 +236,7 @@ def _page_by_time(db: Path | str, filters: Filters, query: MentionQuery, after: 
         found = con.execute(f"""
             SELECT item_id, any_value(published_at) AS published_at FROM (
                 SELECT m.item_id, m.published_at
-                FROM mentions m LEFT JOIN edit_corrections c USING (item_id, brand)
+                FROM {source}
                 {"WHERE " + " AND ".join(clauses) if clauses else ""}
                 {order}
                 LIMIT {(size + 1) * per_item}
@@ -226,19 +247,7 @@ def _page_by_time(db: Path | str, filters: Filters, query: MentionQuery, after: 
         """, params).fetchall()
         more = len(found) > size
         found = found[:size]
-        ids = [r[0] for r in found]
-        if ids:
-            rows = con.execute(f"""
-                SELECT i.item_id, i.published_at, i.source, i.kind, i.author, i.title, i.text,
-                       i.url, i.lang, i.score, i.comments, {_ENGAGEMENT} AS engagement
-                FROM items i
-                WHERE i.published_at >= ? AND i.published_at <= ?
-                  AND i.item_id IN ({', '.join('?' for _ in ids)})
-            """, [min(r[1] for r in found), max(r[1] for r in found), *ids]).df()
-            rows = rows.set_index("item_id").loc[ids].reset_index()
-        else:
-            rows = pd.DataFrame(columns=ITEM_COLUMNS)
-        rows["brands"] = _brands_of(con, ids, rows)
+        rows = _rows_of(con, found)
     cursor = (found[-1][1], found[-1][0]) if more and found else None
     return Page(rows=rows, next_cursor=cursor)
 
@@ -275,19 +284,33 @@ def _brands_of(con: duckdb.DuckDBPyConnection, ids: list[str], rows: pd.DataFram
 
 def count(db: Path | str, filters: Filters, query: MentionQuery) -> int:
     """How many items the filters and the query select (all pages together)."""
+    if not (_normalise_search(query.search) or query.sentiments or query.tags
+            or query.answered in ANSWERED):
+        return _count_from_rollup(db, filters)
     snapshot = edits.snapshot(db)
     if _normalise_search(query.search):
         base, params, _ = _select(filters, query, snapshot)
         sql = f"SELECT count(*) {base}"
     else:
         # Without a search every filter is a column of mentions: no need to read items.
-        clauses, params = _mention_clauses(filters, query)
-        sql = f"""SELECT count(DISTINCT m.item_id)
-                  FROM mentions m LEFT JOIN edit_corrections c USING (item_id, brand)
+        source, clauses, params = _mention_clauses(filters, query)
+        sql = f"""SELECT count(DISTINCT m.item_id) FROM {source}
                   {"WHERE " + " AND ".join(clauses) if clauses else ""}"""
     with reading(db) as con:
         _register(con, snapshot)
         return int(con.execute(sql, params).fetchone()[0])
+
+
+def _count_from_rollup(db: Path | str, filters: Filters) -> int:
+    """The items of the global filters alone, summed from ``daily_items``: an item counts when
+    one of the brands it names is chosen (each item is one row there, whatever its brands)."""
+    where, params = replace(filters, brands=()).where("day", brand_column=None)
+    if filters.brands:
+        where = (where + " AND" if where else "WHERE") + " list_has_any(brands, ?)"
+        params.append(list(filters.brands))
+    with reading(db) as con:
+        return int(con.execute(f"SELECT coalesce(sum(items), 0) FROM daily_items {where}",
+                               params).fetchone()[0])
 
 
 def export(db: Path | str, filters: Filters, query: MentionQuery,

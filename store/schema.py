@@ -183,6 +183,26 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             weight DOUBLE NOT NULL
         )""",
     ]),
+    # Items per day and dimensions with the set of brands they name, so the Mentions list can
+    # say how many items the filters select without counting distinct ids over every mention
+    # (3.5 s at 10 M mentions). Kept by store.writes.refresh_rollups with daily_mentions.
+    (9, "daily items", [
+        """CREATE TABLE daily_items (
+            day DATE NOT NULL,
+            source VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            lang VARCHAR,
+            brands VARCHAR[] NOT NULL,
+            items BIGINT NOT NULL
+        )""",
+        """INSERT INTO daily_items
+        SELECT day, source, kind, lang, brands, count(*) FROM (
+            SELECT CAST(any_value(published_at) AS DATE) AS day, any_value(source) AS source,
+                   any_value(kind) AS kind, any_value(lang) AS lang,
+                   list(DISTINCT brand ORDER BY brand) AS brands
+            FROM mentions GROUP BY item_id)
+        GROUP BY ALL""",
+    ]),
 ]
 
 LATEST = max(number for number, _, _ in MIGRATIONS)

@@ -150,9 +150,11 @@ def _write(con: duckdb.DuckDBPyConnection, items: pa.Table, mentions: pa.Table) 
 
 
 def refresh_rollups(con: duckdb.DuckDBPyConnection, days: Iterable[date] | None = None) -> None:
-    """Recompute the daily rollup for ``days`` (every day when None) from ``mentions``."""
+    """Recompute the daily rollups (``daily_mentions``, ``daily_items``) for ``days`` (every
+    day when None) from ``mentions``."""
     if days is None:
         con.execute("DELETE FROM daily_mentions")
+        con.execute("DELETE FROM daily_items")
         window, params = "", []
     else:
         days = sorted(days)
@@ -163,6 +165,7 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, days: Iterable[date] | None 
         day_list = pa.table({"day": pa.array(days, pa.date32())})
         con.register("refresh_days", day_list)
         con.execute("DELETE FROM daily_mentions WHERE day IN (SELECT day FROM refresh_days)")
+        con.execute("DELETE FROM daily_items WHERE day IN (SELECT day FROM refresh_days)")
         # The range lets DuckDB skip row groups by their min/max before the exact day test.
         window = ("WHERE published_at >= ? AND published_at < ? AND "
                   "CAST(published_at AS DATE) IN (SELECT day FROM refresh_days)")
@@ -172,6 +175,16 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, days: Iterable[date] | None 
         SELECT CAST(published_at AS DATE) AS day, brand, source, kind, lang, sentiment_label,
                count(*) AS mentions, coalesce(sum(sentiment), 0) AS sentiment_sum
         FROM mentions {window}
+        GROUP BY ALL
+    """, params)
+    # An item's mentions share its time, source, kind and language: one row per item.
+    con.execute(f"""
+        INSERT INTO daily_items
+        SELECT day, source, kind, lang, brands, count(*) FROM (
+            SELECT CAST(any_value(published_at) AS DATE) AS day, any_value(source) AS source,
+                   any_value(kind) AS kind, any_value(lang) AS lang,
+                   list(DISTINCT brand ORDER BY brand) AS brands
+            FROM mentions {window} GROUP BY item_id)
         GROUP BY ALL
     """, params)
     if days is not None:

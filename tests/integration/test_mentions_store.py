@@ -34,9 +34,9 @@ def _all_pages(db, filters: Filters, query: mentions.MentionQuery) -> list[str]:
         after = page.next_cursor
 
 
-@pytest.mark.parametrize("sort", ["newest", "oldest"])
+@pytest.mark.parametrize("sort", ["newest", "oldest", "engaged"])
 @pytest.mark.parametrize("brands", [(), ("Opalia", "Orbis")])
-def test_paging_lists_every_item_once_in_time_order(demo_db, sort, brands):
+def test_paging_lists_every_item_once_in_order(demo_db, sort, brands):
     filters = _last_days(demo_db, 3, brands=brands)
     query = mentions.MentionQuery(sort=sort, size=100)
     ids = _all_pages(demo_db, filters, query)
@@ -45,11 +45,27 @@ def test_paging_lists_every_item_once_in_time_order(demo_db, sort, brands):
     assert len(ids) == len(set(ids)) == len(expected)
     assert set(ids) == expected
     assert mentions.count(demo_db, filters, query) == len(expected)
-    times = {r[0]: r[1] for r in db_rows(
-        demo_db, f"SELECT item_id, published_at FROM items WHERE item_id IN "
-                 f"({', '.join('?' for _ in ids)})", ids)}
-    listed = [times[i] for i in ids]
-    assert listed == sorted(listed, reverse=(sort == "newest"))
+    keys = {r[0]: r[1:] for r in db_rows(
+        demo_db, f"SELECT item_id, coalesce(score, 0) + coalesce(comments, 0), published_at "
+                 f"FROM items WHERE item_id IN ({', '.join('?' for _ in ids)})", ids)}
+    if sort == "engaged":
+        listed = [(*keys[i], i) for i in ids]
+        assert listed == sorted(listed, reverse=True)
+    else:
+        listed = [keys[i][1] for i in ids]
+        assert listed == sorted(listed, reverse=(sort == "newest"))
+
+
+@pytest.mark.parametrize("dims", [
+    {}, {"brands": ("Orbis",)}, {"brands": ("Opalia", "Tilia"), "langs": ("en",)},
+    {"kinds": ("reddit", "rss")}, {"brands": ("Nobody",)}])
+def test_the_count_of_items_matches_a_recount_whatever_the_filters(demo_db, dims):
+    filters = _last_days(demo_db, 30, **dims)
+    assert mentions.count(demo_db, filters, mentions.MentionQuery()) == len(
+        _expected_ids(demo_db, filters))
+    everything = Filters(**dims)
+    assert mentions.count(demo_db, everything, mentions.MentionQuery()) == len(
+        _expected_ids(demo_db, everything))
 
 
 def test_demo_items_naming_two_brands_are_in_the_test_period(demo_db):

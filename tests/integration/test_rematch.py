@@ -35,7 +35,8 @@ def mentions(db: Path) -> list[tuple]:
 
 def rollup(db: Path) -> list[tuple]:
     return rows(db, "SELECT day, brand, source, kind, lang, sentiment_label, mentions, "
-                    "round(sentiment_sum, 6) FROM daily_mentions")
+                    "round(sentiment_sum, 6) FROM daily_mentions") + rows(
+        db, "SELECT day, source, kind, lang, brands, items FROM daily_items")
 
 
 @pytest.fixture(scope="module")
