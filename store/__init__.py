@@ -6,6 +6,7 @@ from store.connection import (
     StoreError,
     open_connection,
     reading,
+    upgrade,
     writing,
 )
 from store.filters import Filters
@@ -17,5 +18,6 @@ __all__ = [
     "StoreError",
     "open_connection",
     "reading",
+    "upgrade",
     "writing",
 ]

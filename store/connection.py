@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from store.schema import migrate
+from store.schema import MIGRATIONS, current_version, migrate
 
 # Readers give up sooner than writers: a page should say "busy" rather than hang a meeting.
 READ_PATIENCE = 15.0
@@ -144,3 +144,23 @@ def writing(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
         raise _write_failed(path, exc) from exc
     finally:
         con.close()
+
+
+def upgrade(path: Path | str) -> bool:
+    """Bring an existing database written by an older Veille to the current schema.
+
+    The app reads with read-only connections, which never migrate: without this, a page
+    reading a table added since would fail until the next collection. Returns True when
+    migrations ran. A database being written by a collector needs nothing: its writer has
+    migrated it already (or waits for this one).
+    """
+    with reading(path) as con:
+        if current_version(con) == 0:
+            return False  # not a Veille database yet: nothing to upgrade
+        applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations"
+                                                 ).fetchall()}
+    if applied >= {number for number, _, _ in MIGRATIONS}:
+        return False
+    with writing(path):
+        pass  # opening for writing applies the missing migrations
+    return True

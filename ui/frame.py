@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from charts.colors import brand_colors
-from store import DatabaseBusy, DatabaseMissing, StoreError, queries
+from store import DatabaseBusy, DatabaseMissing, StoreError, queries, upgrade
 from ui import filters, guidance, state
 from ui import format as fmt
 
@@ -28,6 +28,7 @@ def open_view(db: Path) -> state.View | Problem:
     busy or unreadable; nothing is drawn then.
     """
     try:
+        _upgrade_once(db)
         info = state.read(queries.data_info, db)
         if info.items == 0:
             return Problem(guidance.EMPTY)
@@ -57,6 +58,24 @@ def open_view(db: Path) -> state.View | Problem:
         grain=filters.grain_for(chosen, options),
         dimensions_text=filters.describe_dimensions(choices),
     )
+
+
+@st.cache_resource(show_spinner=False)
+def _upgraded() -> set[str]:
+    """The databases this server process has already checked for an older schema."""
+    return set()
+
+
+def _upgrade_once(db: Path) -> None:
+    """Migrate a database left by an older Veille, once per server process, saying so."""
+    done = _upgraded()
+    key = str(Path(db).resolve())
+    if key in done:
+        return
+    with st.spinner("Bringing the database up to date for this version of Veille…"):
+        if upgrade(db):
+            st.cache_data.clear()
+    done.add(key)
 
 
 def header(view: state.View) -> None:

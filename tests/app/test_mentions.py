@@ -221,3 +221,18 @@ def test_a_clicked_point_becomes_the_mentions_filters():
     assert drilldown.target_of({"x": "nothing"}, [], None, ["Orbis"]) is None
     assert drilldown.period_of(date(2026, 2, 11), "month") == (date(2026, 2, 1),
                                                                date(2026, 2, 28))
+
+
+def test_a_database_left_by_an_older_version_is_upgraded_when_the_app_opens_it(
+        monkeypatch, demo_db, tmp_path):
+    db = tmp_path / "veille.duckdb"
+    shutil.copy(demo_db, db)
+    # As an earlier Veille left it: without the items rollup that counts the list.
+    with writing(db) as con:
+        con.execute("DROP TABLE daily_items")
+        con.execute("DELETE FROM schema_migrations WHERE version = 9")
+    end = rows(db, "SELECT max(CAST(published_at AS DATE)) FROM mentions")[0][0]
+    at = open_mentions(monkeypatch, db)
+    expected = expected_items(db, end - timedelta(days=29), end)
+    assert count_caption(at).startswith(f"Items 1–25 of {expected:,}")
+    assert rows(db, "SELECT count(*) FROM schema_migrations WHERE version = 9")[0][0] == 1
