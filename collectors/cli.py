@@ -131,19 +131,28 @@ def _check(watch: Watch) -> int:
 
 
 def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> int:
-    """Run sources whenever they are due, until interrupted; each run stores as it goes."""
-    sources = [s for s in watch.sources if (s.name in only if only else s.enabled)]
-    if only:
-        missing = set(only) - {s.name for s in watch.sources}
-        if missing:
-            raise UnknownSource(f"no source named {', '.join(sorted(missing))} in {watch.path}")
-    with writing(db) as con:
-        save_brands(con, watch.brands)
-        set_meta(con, "watch_name", watch.name)
+    """Run sources whenever they are due, until interrupted; each run stores as it goes.
+
+    When the watch file changes (brands edited in the app's Sources page, a source added),
+    it is read again between runs: a valid file replaces brands and sources from then on, an
+    invalid one is reported once and the running configuration kept.
+    """
+    sources = _watched_sources(watch, only)
+    _save_watch(db, watch)
     analyser = Analyser(watch.brands)
     due = {s.name: 0.0 for s in sources}
+    seen = _file_stamp(watch.path)
     print(f"watching {len(sources)} source(s); Ctrl-C to stop", file=sys.stderr)
     while True:
+        stamp = _file_stamp(watch.path)
+        if stamp != seen:
+            seen = stamp
+            reloaded = _reload(watch, only)
+            if reloaded is not None:
+                watch, sources = reloaded
+                _save_watch(db, watch)
+                analyser = Analyser(watch.brands)
+                due = {s.name: due.get(s.name, 0.0) for s in sources}
         for source in sources:
             if time.monotonic() >= due[source.name]:
                 due[source.name] = time.monotonic() + source.every
@@ -153,4 +162,41 @@ def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> in
                     reorder_if_needed(con)
                     refresh_derived(con, bool(result.new or result.updated), sys.stderr,
                                     corrections=False)
-        time.sleep(max(0.2, min(min(due.values()) - time.monotonic(), 5.0)))
+        time.sleep(max(0.2, min(min(due.values(), default=5.0) - time.monotonic(), 5.0)))
+
+
+def _watched_sources(watch: Watch, only: list[str] | None) -> list:
+    """The sources ``watch`` runs: those named in ``only``, or every enabled one."""
+    if only:
+        missing = set(only) - {s.name for s in watch.sources}
+        if missing:
+            raise UnknownSource(f"no source named {', '.join(sorted(missing))} in {watch.path}")
+    return [s for s in watch.sources if (s.name in only if only else s.enabled)]
+
+
+def _save_watch(db: Path, watch: Watch) -> None:
+    with writing(db) as con:
+        save_brands(con, watch.brands)
+        set_meta(con, "watch_name", watch.name)
+
+
+def _file_stamp(path: Path) -> tuple[float, int] | None:
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return stat.st_mtime, stat.st_size
+
+
+def _reload(watch: Watch, only: list[str] | None) -> tuple[Watch, list] | None:
+    """The watch file read again with the sources to run, or None (said why) to keep going."""
+    try:
+        fresh = load_watch(watch.path, kinds=kind_options())
+        sources = _watched_sources(fresh, only)
+    except (ConfigError, UnknownSource) as exc:
+        print(f"warning: {watch.path} changed but cannot be used, still watching with the "
+              f"previous version:\n{exc}", file=sys.stderr, flush=True)
+        return None
+    print(f"reloaded {watch.path}: {len(fresh.brands)} brand(s), {len(sources)} source(s)",
+          file=sys.stderr, flush=True)
+    return fresh, sources
