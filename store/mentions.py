@@ -149,14 +149,18 @@ def page(db: Path | str, filters: Filters, query: MentionQuery, after: tuple | N
     order = ", ".join(f"{k} {direction}" for k in keys)
     with reading(db) as con:
         _register(con, snapshot)
-        # Sort keys first, whole rows after: a top-N that carries every text along is 3x
-        # slower over millions of items.
-        found = con.execute(f"""
-            SELECT i.item_id, i.published_at, {_ENGAGEMENT} AS engagement
-            {base}
-            ORDER BY {order}
-            LIMIT {size + 1}
-        """, params).fetchall()
+        found = None
+        if not _normalise_search(query.search):
+            found = _most_engaged(con, filters, query, after, size + 1)
+        if found is None:
+            # Sort keys first, whole rows after: a top-N that carries every text along is 3x
+            # slower over millions of items.
+            found = con.execute(f"""
+                SELECT i.item_id, i.published_at, {_ENGAGEMENT} AS engagement
+                {base}
+                ORDER BY {order}
+                LIMIT {size + 1}
+            """, params).fetchall()
         more = len(found) > size
         found = found[:size]
         rows = _rows_of(con, [(item, at) for item, at, _ in found])
@@ -167,6 +171,59 @@ def page(db: Path | str, filters: Filters, query: MentionQuery, after: tuple | N
     return Page(rows=rows, next_cursor=cursor)
 
 
+# How many of the most engaged items of the period are checked against the filters first.
+_CANDIDATES = 20
+
+
+def _most_engaged(con: duckdb.DuckDBPyConnection, filters: Filters, query: MentionQuery,
+                  after: tuple | None, want: int) -> list[tuple] | None:
+    """The first ``want`` items by engagement, found among the most engaged items of the
+    period before any join: most of them name a filtered brand, so the join with mentions
+    stays small (0.3 s instead of 6 s over 10 M items). None when too few of them pass the
+    filters to be sure of the page; the caller then runs the full query."""
+    keys, _ = _KEYS["engaged"]
+    clauses, params = [], []
+    if filters.start is not None:
+        clauses.append("i.published_at >= ?")
+        params.append(filters.start)
+    if filters.end is not None:
+        clauses.append("i.published_at < ?")
+        params.append(filters.end + timedelta(days=1))
+    if after is not None:
+        clauses.append(f"({', '.join(keys)}) < ({', '.join('?' for _ in keys)})")
+        params.extend(after)
+    source, mention_clauses, mention_params = _mention_clauses(filters, query)
+    limit = want * _CANDIDATES
+    rows = con.execute(f"""
+        WITH candidates AS MATERIALIZED (  -- read once, not once per use below
+            SELECT i.item_id, i.published_at, {_ENGAGEMENT} AS engagement
+            FROM items i {"WHERE " + " AND ".join(clauses) if clauses else ""}
+            ORDER BY {", ".join(f"{k} DESC" for k in keys)}
+            LIMIT {limit}
+        )
+        SELECT item_id, published_at, engagement, (SELECT count(*) FROM candidates)
+        FROM candidates
+        WHERE item_id IN (SELECT m.item_id FROM {source}
+                          WHERE {" AND ".join([*mention_clauses, "m.item_id IN "
+                                               "(SELECT item_id FROM candidates)"])})
+        ORDER BY engagement DESC, published_at DESC, item_id DESC
+        LIMIT {want}
+    """, [*params, *mention_params]).fetchall()
+    # Enough passed, or every item of the period was a candidate: the page is right.
+    if len(rows) == want or (rows and rows[0][3] < limit) or (not rows and _none_left(
+            con, limit, clauses, params)):
+        return [r[:3] for r in rows]
+    return None
+
+
+def _none_left(con: duckdb.DuckDBPyConnection, limit: int, clauses: list[str],
+               params: list) -> bool:
+    """True when the period holds fewer items than ``limit`` (all were candidates)."""
+    where = "WHERE " + " AND ".join(clauses) if clauses else ""
+    return con.execute(f"SELECT count(*) < ? FROM (SELECT 1 FROM items i {where} LIMIT ?)",
+                       [limit, *params, limit]).fetchone()[0]
+
+
 def _rows_of(con: duckdb.DuckDBPyConnection, found: list[tuple]) -> pd.DataFrame:
     """The items of ``found`` (``(item_id, published_at)`` pairs) in that order, with their
     brands; read by id within their time range, so only those row groups are opened."""
@@ -175,13 +232,14 @@ def _rows_of(con: duckdb.DuckDBPyConnection, found: list[tuple]) -> pd.DataFrame
         rows = pd.DataFrame(columns=ITEM_COLUMNS)
         rows["brands"] = []
         return rows
+    times = _distinct_times(r[1] for r in found)
     rows = con.execute(f"""
         SELECT i.item_id, i.published_at, i.source, i.kind, i.author, i.title, i.text,
                i.url, i.lang, i.score, i.comments, {_ENGAGEMENT} AS engagement
         FROM items i
-        WHERE i.published_at >= ? AND i.published_at <= ?
+        WHERE i.published_at IN ({', '.join('?' for _ in times)})
           AND i.item_id IN ({', '.join('?' for _ in ids)})
-    """, [min(r[1] for r in found), max(r[1] for r in found), *ids]).df()
+    """, [*times, *ids]).df()
     rows = rows.set_index("item_id").loc[ids].reset_index()
     rows["brands"] = _brands_of(con, ids, rows)
     return rows
@@ -260,21 +318,27 @@ def _brands_per_item(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
     return max(1, min(known, len(filters.brands)) if filters.brands else known)
 
 
+def _distinct_times(values) -> list:
+    """The distinct timestamps of a page's rows, as datetimes. Matching them with IN lets
+    DuckDB skip every row group whose time range holds none of them, where one range from the
+    first to the last would read the whole table for a page sorted by engagement."""
+    return sorted({v.to_pydatetime() if hasattr(v, "to_pydatetime") else v for v in values})
+
+
 def _brands_of(con: duckdb.DuckDBPyConnection, ids: list[str], rows: pd.DataFrame) -> list:
     if not ids:
         return []
-    lo = rows["published_at"].min().to_pydatetime()
-    hi = rows["published_at"].max().to_pydatetime() + timedelta(microseconds=1)
+    times = _distinct_times(rows["published_at"])
     found = con.execute(f"""
         SELECT m.item_id, m.brand, coalesce(c.label, m.sentiment_label) AS label,
                c.label IS NOT NULL AS corrected,
                coalesce(c.analysed_label, m.sentiment_label) AS analysed
         FROM mentions m LEFT JOIN edit_corrections c USING (item_id, brand)
         LEFT JOIN brands b ON b.name = m.brand
-        WHERE m.published_at >= ? AND m.published_at < ?
+        WHERE m.published_at IN ({', '.join('?' for _ in times)})
           AND m.item_id IN ({', '.join('?' for _ in ids)})
         ORDER BY coalesce(b.position, 1e9), m.brand
-    """, [lo, hi, *ids]).fetchall()
+    """, [*times, *ids]).fetchall()
     per: dict[str, list[dict]] = {i: [] for i in ids}
     for item_id, brand, label, corrected, analysed in found:
         per[item_id].append({"brand": brand, "label": label, "corrected": bool(corrected),

@@ -91,3 +91,24 @@ def test_search_finds_what_the_folded_text_contains(demo_db, needle):
     assert expected, f"the demo should contain {needle!r}"
     assert ids == expected
     assert mentions.count(demo_db, filters, query) == len(expected)
+
+
+@pytest.mark.parametrize("brands", [(), ("Tilia",), ("Nobody",)])
+def test_the_most_engaged_pages_over_all_dates_match_a_full_sort(demo_db, brands):
+    filters = Filters(brands=brands)
+    where, params = filters.where("published_at", brand_column="brand", timestamp=True)
+    expected = [r[0] for r in db_rows(demo_db, f"""
+        SELECT item_id FROM items
+        WHERE item_id IN (SELECT item_id FROM mentions {where})
+        ORDER BY coalesce(score, 0) + coalesce(comments, 0) DESC, published_at DESC,
+                 item_id DESC
+        LIMIT 75""", params)]
+    query = mentions.MentionQuery(sort="engaged", size=25)
+    shown, after = [], None
+    for _ in range(3):
+        page = mentions.page(demo_db, filters, query, after)
+        shown.extend(page.rows["item_id"])
+        after = page.next_cursor
+        if after is None:
+            break
+    assert shown == expected
