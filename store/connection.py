@@ -161,6 +161,12 @@ def upgrade(path: Path | str) -> bool:
                                                  ).fetchall()}
     if applied >= {number for number, _, _ in MIGRATIONS}:
         return False
-    with writing(path):
-        pass  # opening for writing applies the missing migrations
+    try:
+        with writing(path):
+            pass  # opening for writing applies the missing migrations
+    except DatabaseBusy:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure must reach the user as a message
+        raise StoreError(f"the database {path} was written by an older Veille and could not "
+                         f"be brought up to date ({exc}); the step that failed was undone") from exc
     return True

@@ -236,3 +236,18 @@ def test_a_database_left_by_an_older_version_is_upgraded_when_the_app_opens_it(
     expected = expected_items(db, end - timedelta(days=29), end)
     assert count_caption(at).startswith(f"Items 1–25 of {expected:,}")
     assert rows(db, "SELECT count(*) FROM schema_migrations WHERE version = 9")[0][0] == 1
+
+
+def test_a_database_that_cannot_be_upgraded_is_explained_not_a_traceback(
+        monkeypatch, demo_db, tmp_path):
+    db = tmp_path / "veille.duckdb"
+    shutil.copy(demo_db, db)
+    # The upgrade will fail: the table it creates is already there, unrecorded.
+    with writing(db) as con:
+        con.execute("DELETE FROM schema_migrations WHERE version = 9")
+    monkeypatch.setenv("VEILLE_DB", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(str(e.value) for e in (*at.markdown, *at.error, *at.warning, *at.code))
+    assert "written by an older Veille and could not be brought up to date" in shown
+    assert rows(db, "SELECT count(*) FROM items")[0][0] > 0
