@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -90,15 +89,10 @@ def _select(filters: Filters, query: MentionQuery, snapshot: edits.Snapshot
         FROM items i
         SEMI JOIN ({mentioned}) hit USING (item_id)
     """
-    all_params = [*params, *hit_params]
-    clauses = []
     # The same time range on items lets DuckDB skip its row groups too.
-    if filters.start is not None:
-        clauses.append("i.published_at >= ?")
-        all_params.append(filters.start)
-    if filters.end is not None:
-        clauses.append("i.published_at < ?")
-        all_params.append(filters.end + timedelta(days=1))
+    window, window_params = _item_window(filters)
+    clauses = [window[len("WHERE "):]] if window else []
+    all_params = [*params, *hit_params, *window_params]
     needle = _normalise_search(query.search)
     if needle:
         # A pattern that folds accents itself scans ~10x faster than folding every text;
@@ -118,6 +112,12 @@ def _select(filters: Filters, query: MentionQuery, snapshot: edits.Snapshot
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
     return sql, all_params, tables
+
+
+def _item_window(filters: Filters) -> tuple[str, list]:
+    """The WHERE clause (and parameters) keeping the items ``i`` of the filtered days."""
+    return Filters(start=filters.start, end=filters.end).where(
+        "i.published_at", brand_column=None, timestamp=True)
 
 
 def _register(con: duckdb.DuckDBPyConnection, snapshot: edits.Snapshot) -> None:
@@ -182,18 +182,13 @@ def _most_engaged(con: duckdb.DuckDBPyConnection, filters: Filters, query: Menti
     stays small (0.3 s instead of 6 s over 10 M items). None when too few of them pass the
     filters to be sure of the page; the caller then runs the full query."""
     keys, _ = _KEYS["engaged"]
-    clauses, params = [], []
-    if filters.start is not None:
-        clauses.append("i.published_at >= ?")
-        params.append(filters.start)
-    if filters.end is not None:
-        clauses.append("i.published_at < ?")
-        params.append(filters.end + timedelta(days=1))
+    window, params = _item_window(filters)
+    clauses = [window[len("WHERE "):]] if window else []
     if after is not None:
         clauses.append(f"({', '.join(keys)}) < ({', '.join('?' for _ in keys)})")
         params.extend(after)
     source, mention_clauses, mention_params = _mention_clauses(filters, query)
-    limit = want * _CANDIDATES
+    limit = int(want) * _CANDIDATES
     rows = con.execute(f"""
         WITH candidates AS MATERIALIZED (  -- read once, not once per use below
             SELECT i.item_id, i.published_at, {_ENGAGEMENT} AS engagement
@@ -201,27 +196,18 @@ def _most_engaged(con: duckdb.DuckDBPyConnection, filters: Filters, query: Menti
             ORDER BY {", ".join(f"{k} DESC" for k in keys)}
             LIMIT {limit}
         )
-        SELECT item_id, published_at, engagement, (SELECT count(*) FROM candidates)
+        SELECT item_id, published_at, engagement,
+               item_id IN (SELECT m.item_id FROM {source}
+                           WHERE {" AND ".join(mention_clauses + ["m.item_id IN "
+                                                "(SELECT item_id FROM candidates)"])}) AS passes
         FROM candidates
-        WHERE item_id IN (SELECT m.item_id FROM {source}
-                          WHERE {" AND ".join([*mention_clauses, "m.item_id IN "
-                                               "(SELECT item_id FROM candidates)"])})
         ORDER BY engagement DESC, published_at DESC, item_id DESC
-        LIMIT {want}
     """, [*params, *mention_params]).fetchall()
+    passed = [r[:3] for r in rows if r[3]][:want]
     # Enough passed, or every item of the period was a candidate: the page is right.
-    if len(rows) == want or (rows and rows[0][3] < limit) or (not rows and _none_left(
-            con, limit, clauses, params)):
-        return [r[:3] for r in rows]
+    if len(passed) == want or len(rows) < limit:
+        return passed
     return None
-
-
-def _none_left(con: duckdb.DuckDBPyConnection, limit: int, clauses: list[str],
-               params: list) -> bool:
-    """True when the period holds fewer items than ``limit`` (all were candidates)."""
-    where = "WHERE " + " AND ".join(clauses) if clauses else ""
-    return con.execute(f"SELECT count(*) < ? FROM (SELECT 1 FROM items i {where} LIMIT ?)",
-                       [limit, *params, limit]).fetchone()[0]
 
 
 def _rows_of(con: duckdb.DuckDBPyConnection, found: list[tuple]) -> pd.DataFrame:
