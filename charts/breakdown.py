@@ -8,11 +8,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.colors import color_of
+from charts.drill import meaning, with_meanings
 from charts.share_of_voice import share_of_voice_chart
 from charts.style import HEIGHT, empty_figure, styled
 
 _TICK_FORMAT = {"day": "%d %b", "week": "%d %b", "month": "%b %Y"}
 _HOVER_FORMAT = {"day": "%a %d %b %Y", "week": "Week of %d %b %Y", "month": "%B %Y"}
+# One line per brand: hover (and click) the point nearest the pointer, not the whole period,
+# so a click names the brand of the line it lands on (a unified hover reports any one).
+_NEAREST_POINT = "closest"
 
 
 def _order(present: Sequence[str], colors: Mapping[str, str]) -> list[str]:
@@ -60,8 +64,8 @@ def volume_over_time_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: s
         fig.add_trace(go.Scatter(
             x=x, y=counts[brand].to_numpy(), name=brand, mode="lines+markers",
             line={"width": 3, "color": color_of(brand, colors)}, marker={"size": 6},
-            hovertemplate=f"%{{fullData.name}}: %{{y:,}} {unit}<extra></extra>"))
-    fig.update_layout(hovermode="x unified", hoverdistance=-1)
+            hovertemplate=f"%{{fullData.name}}, %{{x}}: %{{y:,}} {unit}<extra></extra>"))
+    fig.update_layout(hovermode=_NEAREST_POINT, hoverdistance=-1)
     fig.update_xaxes(tickformat=_TICK_FORMAT.get(grain, "%d %b"),
                      hoverformat=_HOVER_FORMAT.get(grain, "%d %b %Y"), fixedrange=True)
     fig.update_yaxes(rangemode="tozero", tickformat=",d", fixedrange=True)
@@ -70,13 +74,16 @@ def volume_over_time_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: s
 
 def share_by_chart(df: pd.DataFrame, colors: Mapping[str, str], title: str,
                    labels: Mapping[str, str] | None = None, values: Sequence[str] | None = None,
-                   unit: str = "mentions", height: int = 360) -> go.Figure:
+                   unit: str = "mentions", height: int = 360,
+                   dimension: str | None = None) -> go.Figure:
     """One 100 % bar per value of a dimension (a source kind, a language, a tone), split by brand.
 
     ``df`` has the columns of :func:`store.stories.share_by`: ``value``, ``brand``,
     ``count``, ``share``. ``labels`` renames values for display; ``values`` keeps only those
     values, in that order (otherwise the biggest value is on top). The bar's total is in its
-    axis label.
+    axis label. Each bar part's customdata is its count and its meaning (see
+    :mod:`charts.drill`): its brand, and its value under ``dimension`` (``kind``, ``lang``,
+    ``sentiment``) when given.
     """
     if values is not None:
         df = df[df["value"].isin(values)]
@@ -92,12 +99,13 @@ def share_by_chart(df: pd.DataFrame, colors: Mapping[str, str], title: str,
         part = df[df["brand"] == brand].set_index("value")
         shares = [float(part["share"].get(v, 0.0)) * 100 for v in rows]
         counts = [int(part["count"].get(v, 0)) for v in rows]
+        meanings = [meaning(brand=brand, **({dimension: v} if dimension else {})) for v in rows]
         fig.add_trace(go.Bar(
             x=shares, y=[names[v] for v in rows], name=brand, orientation="h",
-            marker_color=color_of(brand, colors), customdata=counts,
+            marker_color=color_of(brand, colors), customdata=with_meanings(counts, meanings),
             text=[f"{s:.0f} %" if s >= 6 else "" for s in shares], textposition="inside",
             insidetextanchor="middle",
-            hovertemplate=f"%{{fullData.name}}: %{{x:.1f}} % (%{{customdata:,}} {unit})"
+            hovertemplate=f"%{{fullData.name}}: %{{x:.1f}} % (%{{customdata[0]:,}} {unit})"
                           "<extra></extra>"))
     if values is not None:
         # Plotly draws the first category at the bottom: reverse so the list reads top-down.
@@ -131,14 +139,14 @@ def rank_chart(df: pd.DataFrame, colors: Mapping[str, str], own: str | None = No
             line={"width": 5 if ours else 2, "color": color_of(brand, colors),
                   "dash": "solid" if ours or own is None else "dot"},
             marker={"size": 10 if ours else 6},
-            hovertemplate=f"%{{fullData.name}}: #%{{y}} (%{{customdata:,}} {unit})"
+            hovertemplate=f"%{{fullData.name}}, %{{x}}: #%{{y}} (%{{customdata:,}} {unit})"
                           "<extra></extra>"))
     top = int(df["rank"].max())
     fig.update_yaxes(autorange=False, range=[top + 0.5, 0.5], tickvals=list(range(1, top + 1)),
                      tickprefix="#", fixedrange=True)
     fig.update_xaxes(tickformat=_TICK_FORMAT.get(grain, "%d %b"),
                      hoverformat=_HOVER_FORMAT.get(grain, "%d %b %Y"), fixedrange=True)
-    fig.update_layout(hovermode="x unified", hoverdistance=-1)
+    fig.update_layout(hovermode=_NEAREST_POINT, hoverdistance=-1)
     styled(fig, title, height)
     fig.update_layout(legend={"traceorder": "normal"})
     return fig

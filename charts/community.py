@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from charts.drill import meaning, with_meanings
 from charts.style import HEIGHT, empty_figure, styled
 
 NEW_COLOR = "#2e86de"
@@ -20,19 +21,24 @@ def newcomers_chart(df: pd.DataFrame, grain: str = "week", title: str | None = N
     """Stacked bars per period: authors posting for the first time, and those seen before.
 
     ``df`` has the columns of :func:`store.community.newcomers` (``period``, ``source``,
-    ``active``, ``newcomers``); sources are added up.
+    ``active``, ``newcomers``); sources are added up, so a bar stands for its period (and
+    its source, when only one source had authors then).
     """
     title = title or f"New and returning authors per {grain}"
     if df.empty:
         return empty_figure("No authors in this period", title, height)
     per = df.groupby("period")[["active", "newcomers"]].sum().sort_index()
     x = pd.to_datetime(per.index)
+    # A period whose authors all posted on one source stands for that source too.
+    sources = df.groupby("period")["source"].unique()
+    meanings = [meaning(source=sources[p][0] if len(sources[p]) == 1 else None)
+                for p in per.index]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=x, y=per["newcomers"].to_numpy(), name="First post",
-                         marker_color=NEW_COLOR,
+                         marker_color=NEW_COLOR, customdata=meanings,
                          hovertemplate="First post: %{y:,}<extra></extra>"))
     fig.add_trace(go.Bar(x=x, y=(per["active"] - per["newcomers"]).to_numpy(),
-                         name="Seen before", marker_color=RETURNING_COLOR,
+                         name="Seen before", marker_color=RETURNING_COLOR, customdata=meanings,
                          hovertemplate="Seen before: %{y:,}<extra></extra>"))
     fig.update_layout(barmode="stack", bargap=0.25, hovermode="x unified")
     fig.update_xaxes(tickformat=_TICK_FORMAT.get(grain, "%d %b"),
@@ -48,21 +54,24 @@ def segments_chart(df: pd.DataFrame, title: str | None = "Who posts, per source"
     """One 100 % bar per source: regulars, authors who came back, and one-time posters.
 
     ``df`` has the columns of :func:`store.community.segments`; the share of one-time
-    posters is written on its part of the bar.
+    posters is written on its part of the bar. Each part's customdata is its number of authors
+    and its meaning (its source, see :mod:`charts.drill`).
     """
     if df.empty:
         return empty_figure("No authors in this period", title, height)
     rows = df.sort_values("authors")
     labels = [f"{s} ({int(n):,})" for s, n in zip(rows["source"], rows["authors"], strict=True)]
     total = rows["authors"].where(rows["authors"] > 0)
+    meanings = [meaning(source=source) for source in rows["source"]]
     fig = go.Figure()
     for column in ("regular", "returning", "one_time"):
         share = (rows[column] / total * 100).fillna(0.0).to_numpy()
         fig.add_trace(go.Bar(
             x=share, y=labels, orientation="h", name=SEGMENT_NAMES[column],
-            marker_color=SEGMENT_COLORS[column], customdata=rows[column].to_numpy(),
+            marker_color=SEGMENT_COLORS[column],
+            customdata=with_meanings([int(n) for n in rows[column]], meanings),
             text=[f"{v:.0f} %" if v >= 8 else "" for v in share], textposition="inside",
-            hovertemplate=f"{SEGMENT_NAMES[column]}: %{{x:.1f}} % (%{{customdata:,}} authors)"
+            hovertemplate=f"{SEGMENT_NAMES[column]}: %{{x:.1f}} % (%{{customdata[0]:,}} authors)"
                           "<extra></extra>"))
     fig.update_layout(barmode="stack", bargap=0.35, uniformtext={"minsize": 11, "mode": "hide"})
     fig.update_xaxes(range=[0, 100], ticksuffix=" %", fixedrange=True)

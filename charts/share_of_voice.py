@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.colors import color_of
+from charts.drill import HIDDEN_MARKER
 from charts.style import HEIGHT, empty_figure, styled
 
 # How the hover names a period and how the axis writes it, per grain.
@@ -51,12 +52,14 @@ def share_of_voice_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str
         if single:
             fig.add_trace(go.Bar(marker_color=color, **common))
         else:
-            fig.add_trace(go.Scatter(mode="lines", stackgroup="share",
+            # Hidden markers: plotly reports a click only on a marker, never on a bare line.
+            fig.add_trace(go.Scatter(mode="lines+markers", stackgroup="share",
                                      line={"width": 1, "color": color}, fillcolor=color,
-                                     **common))
+                                     marker=HIDDEN_MARKER, **common))
     if single:
         fig.update_layout(barmode="stack")
-    # Weeks lie far apart on a wide screen: hover the nearest one wherever the pointer is.
+    # Weeks lie far apart on a wide screen: hover the nearest one wherever the pointer is. A
+    # click then reports one brand's point whichever band it hit, so it stands for the period.
     fig.update_layout(hovermode="x unified", hoverdistance=-1)
     fig.update_yaxes(range=[0, 100], ticksuffix=" %", fixedrange=True, ticklabelstandoff=10)
     fig.update_xaxes(hoverformat=_HOVER_FORMAT.get(grain, "%d %b %Y"),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from charts.colors import color_of
-from charts.style import HEIGHT, empty_figure, styled
+from charts.drill import HIDDEN_MARKER, meaning, with_meanings
+from charts.style import HEIGHT, empty_figure, plain, styled
 
 _HOVER_FORMAT = {"hour": "%a %d %b %H:00", "day": "%a %d %b %Y", "week": "Week of %d %b %Y",
                  "month": "%B %Y"}
@@ -33,8 +35,11 @@ def trend_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str = "day",
     :func:`store.alerts.list_alerts`: ``brand``, ``kind``, ``started_at``, ``ended_at``,
     ``ratio``) are drawn as a band in the brand's colour over the days above normal, with a
     marker on top that says how far above; ``changes`` (columns of
-    :func:`store.snapshots.page_changes`: ``published_at``, ``brand``, ``title``) are
-    diamonds at the foot of the chart. Brands follow the order of ``colors``.
+    :func:`store.snapshots.page_changes`: ``published_at``, ``brand``, ``source``,
+    ``title``) are diamonds at the foot of the chart. Brands follow the order of ``colors``.
+    The hover, and a click, pick the point nearest the pointer: a brand's period, a spike (its
+    brand, source and days) or a page change (its brand, source and day), as each point's
+    customdata says (see :mod:`charts.drill`).
     """
     name, value_format = MEASURES[measure]
     if df.empty:
@@ -51,16 +56,22 @@ def trend_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str = "day",
                                  freq="h" if grain == "hour" else "D")
             y = rows.set_index("period")[measure].reindex(full, fill_value=0).astype(float)
             x = y.index
+        # Markers show on a line too short to read; hidden ones still take the clicks.
         fig.add_trace(go.Scatter(
-            x=x, y=y.to_numpy(), name=brand, mode="lines+markers" if len(y) < 3 else "lines",
+            x=x, y=y.to_numpy(), name=brand, mode="lines+markers",
+            marker=None if len(y) < 3 else HIDDEN_MARKER,
             line={"color": color_of(brand, colors), "width": 2.5},
-            hovertemplate=f"%{{fullData.name}}: {value_format}<extra></extra>"))
+            hovertemplate=f"%{{fullData.name}}, %{{x}}: {value_format}<extra></extra>"))
+    lines = len(fig.data)
     lo, hi = pd.Timestamp(df["period"].min()), pd.Timestamp(df["period"].max()) + _STEP[grain]
     if alerts is not None and not alerts.empty:
         _spikes(fig, df, alerts, colors, measure, lo, hi)
     if changes is not None and not changes.empty:
         _changes(fig, changes, colors, lo, hi)
-    fig.update_layout(hovermode="x unified", hoverdistance=-1)
+    _unpadded(fig, lines)
+    # The nearest point, not the whole period: a unified hover reports one brand's point on
+    # click, whichever line was hit.
+    fig.update_layout(hovermode="closest", hoverdistance=-1)
     fig.update_xaxes(hoverformat=_HOVER_FORMAT.get(grain))
     if measure == "mentions":
         fig.update_yaxes(rangemode="tozero", tickformat=",d", title=None)
@@ -69,10 +80,30 @@ def trend_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str = "day",
     return styled(fig, title or f"{name} per {grain}", height)
 
 
+def _unpadded(fig: go.Figure, lines: int) -> None:
+    """Keep the time axis where the lines alone put it, although they now carry markers.
+
+    Plotly pads an axis around markers but not around bare lines: each end is held at the
+    furthest line point or shaded band, unless a spike or page change marker reaches that
+    end (it was padded before too). ``lines`` is the number of brand traces, drawn first.
+    """
+    tight = pd.to_datetime(pd.Series(
+        [x for trace in fig.data[:lines] for x in trace.x]
+        + [edge for shape in fig.layout.shapes for edge in (shape.x0, shape.x1)]))
+    marked = pd.to_datetime(pd.Series([x for trace in fig.data[lines:] for x in trace.x]))
+    limits = {}
+    # Plotly reads dates from text; a Timestamp would reach it as a number of milliseconds.
+    if marked.empty or marked.min() > tight.min():
+        limits["clipmin"] = tight.min().isoformat(sep=" ")
+    if marked.empty or marked.max() < tight.max():
+        limits["clipmax"] = tight.max().isoformat(sep=" ")
+    fig.update_xaxes(autorangeoptions=limits)
+
+
 def _spikes(fig: go.Figure, df: pd.DataFrame, alerts: pd.DataFrame,
             colors: Mapping[str, str], measure: str, lo: pd.Timestamp,
             hi: pd.Timestamp) -> None:
-    xs, ys, texts, marker_colors = [], [], [], []
+    xs, ys, texts, marker_colors, meanings = [], [], [], [], []
     top = float(df[measure].max())
     for row in alerts.itertuples(index=False):
         start = pd.Timestamp(row.started_at)
@@ -90,19 +121,14 @@ def _spikes(fig: go.Figure, df: pd.DataFrame, alerts: pd.DataFrame,
         ys.append(top)
         texts.append(f"Spike · {row.brand}{where}: {what} since {start:%d %b}")
         marker_colors.append(color)
+        meanings.append(meaning(brand=row.brand, source=getattr(row, "source", None),
+                                start=start, end=pd.Timestamp(row.ended_at)))
     if xs:
         fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="markers", name="Spikes", text=texts,
+            x=xs, y=ys, mode="markers", name="Spikes", text=texts, customdata=meanings,
             marker={"symbol": "triangle-down", "size": 16, "color": marker_colors,
                     "line": {"width": 1, "color": "#31333f"}},
             hovertemplate="%{text}<extra></extra>"))
-
-
-def plain(text: object) -> str:
-    """Collected text made inert for plotly, whose labels read a few HTML tags and entities."""
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return ""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _changes(fig: go.Figure, changes: pd.DataFrame, colors: Mapping[str, str],
@@ -112,34 +138,45 @@ def _changes(fig: go.Figure, changes: pd.DataFrame, colors: Mapping[str, str],
     if rows.empty:
         return
     first_brand = [str(b).split(", ")[0] if b else "" for b in rows["brand"]]
+    moments = pd.to_datetime(rows["published_at"])
+    # A change stands for the web page's mentions that day (of its first brand, if any).
+    sources = rows["source"] if "source" in rows else [None] * len(rows)
+    meanings = [meaning(brand=b or None, kind="web", source=source, start=moment, end=moment)
+                for b, source, moment in zip(first_brand, sources, moments, strict=True)]
     fig.add_trace(go.Scatter(
-        x=pd.to_datetime(rows["published_at"]), y=[0] * len(rows), mode="markers",
+        x=moments, y=[0] * len(rows), mode="markers",
         name="Page changes", text=[plain(t) for t in rows["title"]],
-        customdata=[plain(b) or "no brand" for b in rows["brand"]],
+        customdata=with_meanings([plain(b) or "no brand" for b in rows["brand"]], meanings),
         marker={"symbol": "diamond", "size": 14, "line": {"width": 1, "color": "#31333f"},
                 "color": [color_of(b, colors) if b else "#808495" for b in first_brand]},
-        hovertemplate="Page change · %{customdata}: %{text}<extra></extra>"))
+        hovertemplate="Page change · %{customdata[0]}: %{text}<extra></extra>"))
 
 
 def comparison_chart(df: pd.DataFrame, colors: Mapping[str, str], now_label: str = "This period",
                      before_label: str = "Previous period", title: str | None = None,
-                     height: int = HEIGHT) -> go.Figure:
+                     height: int = HEIGHT, now_days: tuple[date, date] | None = None,
+                     before_days: tuple[date, date] | None = None) -> go.Figure:
     """Mentions per brand in two periods, side by side: the earlier pale, the current solid.
 
     ``df`` has the columns of :func:`store.trends.compare_periods`. The change is written
-    above the current bar so the chart reads without hovering.
+    above the current bar so the chart reads without hovering. Each bar's customdata is its
+    meaning (see :mod:`charts.drill`): its brand, and its period's first and last days when
+    ``now_days`` and ``before_days`` give them.
     """
     if df.empty or (df["mentions"].sum() == 0 and df["mentions_before"].sum() == 0):
         return empty_figure("No mentions in either period", title, height)
     brands = list(df["brand"])
     bar_colors = [color_of(b, colors) for b in brands]
     changes = ["new" if pd.isna(c) else f"{c:+.0%}" for c in df["change"]]
+    before, now = ([meaning(brand=b, start=days[0], end=days[1]) if days else meaning(brand=b)
+                    for b in brands] for days in (before_days, now_days))
     fig = go.Figure()
     fig.add_trace(go.Bar(x=brands, y=df["mentions_before"], name=before_label,
-                         marker={"color": bar_colors, "opacity": 0.35},
+                         marker={"color": bar_colors, "opacity": 0.35}, customdata=before,
                          hovertemplate="%{x}: %{y:,} mentions<extra>" + before_label + "</extra>"))
     fig.add_trace(go.Bar(x=brands, y=df["mentions"], name=now_label,
                          marker={"color": bar_colors}, text=changes, textposition="outside",
+                         customdata=now,
                          cliponaxis=False,
                          hovertemplate="%{x}: %{y:,} mentions (%{text})<extra>" + now_label
                                        + "</extra>"))

@@ -6,13 +6,18 @@ import base64
 import colorsys
 import io
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from PIL import Image, ImageDraw, ImageFont
 from wordcloud import WordCloud
 
-from charts.style import empty_figure, styled
+from charts.drill import meaning
+from charts.style import empty_figure, plain, styled
 
 WIDTH, HEIGHT = 800, 400
+# Image pixels: the words answer clicks by squares of this side, merged into bars.
+CELL = 8
 
 
 def _shades(color: str):
@@ -29,6 +34,22 @@ def _shades(color: str):
     return paint
 
 
+def _cloud(df: pd.DataFrame, color: str, width: int, height: int) -> WordCloud:
+    if df.empty:
+        raise ValueError("a word cloud needs at least one term")
+    frequencies = {str(t): float(n) for t, n in zip(df["term"], df["n"], strict=True) if n > 0}
+    cloud = WordCloud(width=width, height=height, background_color="white", random_state=7,
+                      prefer_horizontal=0.95, max_words=len(frequencies), margin=4,
+                      color_func=_shades(color), collocations=False)
+    return cloud.generate_from_frequencies(frequencies)
+
+
+def _png(cloud: WordCloud) -> bytes:
+    buffer = io.BytesIO()
+    cloud.to_image().save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def cloud_png(df: pd.DataFrame, color: str, width: int = WIDTH, height: int = HEIGHT) -> bytes:
     """PNG bytes of a word cloud of ``df`` (columns ``term`` and ``n``) in shades of ``color``.
 
@@ -36,32 +57,115 @@ def cloud_png(df: pd.DataFrame, color: str, width: int = WIDTH, height: int = HE
     own English stopwords and its splitting are not used. Raises ValueError when ``df`` is
     empty.
     """
-    if df.empty:
-        raise ValueError("a word cloud needs at least one term")
-    frequencies = {str(t): float(n) for t, n in zip(df["term"], df["n"], strict=True) if n > 0}
-    cloud = WordCloud(width=width, height=height, background_color="white", random_state=7,
-                      prefer_horizontal=0.95, max_words=len(frequencies), margin=4,
-                      color_func=_shades(color), collocations=False)
-    cloud.generate_from_frequencies(frequencies)
-    buffer = io.BytesIO()
-    cloud.to_image().save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    return _png(_cloud(df, color, width, height))
+
+
+def _owners(cloud: WordCloud) -> np.ndarray:
+    """Which word each pixel of the image belongs to: its index in ``cloud.layout_``, or -1.
+
+    Ink belongs to the word that drew it. A blank pixel belongs to the smallest text box
+    around it: wordcloud tucks small words into the blank parts of big words' boxes (above
+    short letters, beside a descender), and a gap between two letters is its own word's.
+    """
+    width, height = cloud.width, cloud.height
+    ink = np.full((height, width), -1, dtype=np.int16)
+    boxes = np.full((height, width), -1, dtype=np.int16)
+    draw = ImageDraw.Draw(Image.new("L", (1, 1)))
+    placed = []
+    for index, ((word, _), size, (y, x), orientation, _) in enumerate(cloud.layout_):
+        font = ImageFont.TransposedFont(ImageFont.truetype(cloud.font_path, size),
+                                        orientation=orientation)
+        left, top, right, bottom = (int(v) for v in draw.textbbox((x, y), word, font=font))
+        left, top = max(0, left), max(0, top)
+        right, bottom = min(width, right), min(height, bottom)
+        if right <= left or bottom <= top:
+            continue
+        mask = Image.new("L", (right - left, bottom - top))
+        ImageDraw.Draw(mask).text((x - left, y - top), word, fill=255, font=font)
+        ink[top:bottom, left:right][np.asarray(mask) > 0] = index
+        placed.append(((right - left) * (bottom - top), index, (left, top, right, bottom)))
+    for _, index, (left, top, right, bottom) in sorted(placed, reverse=True):
+        boxes[top:bottom, left:right] = index  # the smaller boxes, painted last, win
+    return np.where(ink >= 0, ink, boxes)
+
+
+def _cells(owners: np.ndarray) -> list[tuple[int, int, int, int, int]]:
+    """The image cut into :data:`CELL`-pixel squares, each given to the word owning most of it,
+    merged into rectangles: (word index, left, top, right, bottom) in image pixels."""
+    height, width = owners.shape
+    rectangles: list[list[int]] = []
+    open_runs: dict[tuple[int, int, int], list[int]] = {}
+    for top in range(0, height, CELL):
+        row = owners[top:top + CELL]
+        labels = []
+        for left in range(0, width, CELL):
+            found = row[:, left:left + CELL].ravel()
+            found = found[found >= 0]
+            labels.append(int(np.bincount(found).argmax()) if found.size else -1)
+        runs, start = {}, 0
+        for i in range(1, len(labels) + 1):
+            if i == len(labels) or labels[i] != labels[start]:
+                if labels[start] >= 0:
+                    key = (labels[start], start * CELL, min(width, i * CELL))
+                    # The same word over the same columns as the row above: grow that one down.
+                    grown = open_runs.get(key)
+                    if grown is not None and grown[4] == top:
+                        grown[4] = min(height, top + CELL)
+                    else:
+                        grown = [key[0], key[1], top, key[2], min(height, top + CELL)]
+                        rectangles.append(grown)
+                    runs[key] = grown
+                start = i
+        open_runs = runs
+    return [(a, b, c, d, e) for a, b, c, d, e in rectangles]
+
+
+def word_areas(cloud: WordCloud) -> list[tuple[str, list[tuple[int, int, int, int]]]]:
+    """Each word of a generated ``cloud`` with the rectangles that answer for it, (left, top,
+    right, bottom) in image pixels: its ink and the blanks around it, never another word's."""
+    areas: list[tuple[str, list[tuple[int, int, int, int]]]] = [
+        (word, []) for (word, _), *_ in cloud.layout_]
+    for index, left, top, right, bottom in _cells(_owners(cloud)):
+        areas[index][1].append((left, top, right, bottom))
+    return areas
+
+
+def _hit_areas(cloud: WordCloud, counts: dict[str, float], color: str,
+               brand: str | None) -> go.Bar:
+    """Invisible bars over the words: plotly reports a click on them, never on an image."""
+    boxes = [(word, box) for word, spans in word_areas(cloud) for box in spans]
+    shown = [[plain(word), int(counts.get(word, 0)),
+              meaning(brand=brand, term=word)] for word, _ in boxes]
+    return go.Bar(
+        orientation="h", base=[box[0] for _, box in boxes],
+        x=[box[2] - box[0] for _, box in boxes], y=[(box[1] + box[3]) / 2 for _, box in boxes],
+        width=[box[3] - box[1] for _, box in boxes], customdata=shown,
+        marker={"color": "rgba(0, 0, 0, 0)", "line": {"width": 0}}, showlegend=False,
+        hoverlabel={"bgcolor": color},
+        hovertemplate="%{customdata[0]}: %{customdata[1]:,} mentions<extra></extra>")
 
 
 def wordcloud_chart(df: pd.DataFrame, color: str, title: str | None = None,
-                    height: int = 340) -> go.Figure:
+                    height: int = 340, brand: str | None = None) -> go.Figure:
     """A figure holding the word cloud of ``df`` (``term``, ``n``), or a note when empty.
 
     The terms are also listed in the figure's hover-free metadata (``layout.meta``), so
-    tests and exports can read which words are drawn.
+    tests and exports can read which words are drawn. Invisible bars lie over the words: the
+    hover names a word and its mentions, and each bar's customdata ends with its meaning (the
+    word, and ``brand``; see :mod:`charts.drill`).
     """
     if df.empty:
         return empty_figure("No key terms for this brand in this period.", title, height)
-    png = cloud_png(df, color)
-    source = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    cloud = _cloud(df, color, WIDTH, HEIGHT)
+    source = "data:image/png;base64," + base64.b64encode(_png(cloud)).decode("ascii")
+    counts = {str(t): float(n) for t, n in zip(df["term"], df["n"], strict=True)}
     fig = go.Figure(go.Image(source=source, hoverinfo="skip"))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
+    fig.add_trace(_hit_areas(cloud, counts, color, brand))
+    # The bars would otherwise turn the image's axes back upright and unlock its aspect ratio:
+    # pin them where the image alone puts them.
+    fig.update_xaxes(visible=False, range=[-0.5, WIDTH - 0.5], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[HEIGHT - 0.5, -0.5], fixedrange=True,
+                     scaleanchor="x")
     styled(fig, title, height)
     fig.update_layout(meta={"terms": [str(t) for t in df["term"]]},
                       margin={"l": 0, "r": 0, "t": 50 if title else 0, "b": 0})

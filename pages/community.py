@@ -4,6 +4,7 @@ import streamlit as st
 
 from charts import community as charts
 from store import community
+from ui import drilldown
 from ui import format as fmt
 from ui.state import current, read
 
@@ -40,15 +41,17 @@ else:
                         help=f"Questions and complaints about {view.own} that opened a "
                              "conversation and got no reply yet.")
 
+known = drilldown.known(view)
 left, right = st.columns(2, gap="medium")
 with left:
-    st.plotly_chart(charts.newcomers_chart(arrivals, view.grain), theme=None,
-                    config=CHART_CONFIG, key="community_newcomers")
+    drilldown.chart(charts.newcomers_chart(arrivals, view.grain), view.filters, known,
+                    key="community_newcomers", grain=view.grain, config=CHART_CONFIG)
 with right:
-    st.plotly_chart(charts.segments_chart(segments), theme=None, config=CHART_CONFIG,
-                    key="community_segments")
+    drilldown.chart(charts.segments_chart(segments), view.filters, known,
+                    key="community_segments", config=CHART_CONFIG)
 st.caption("Regulars: five posts or more, on at least two days. Came back: posted on two days "
-           "or more. Posted once: every post on a single day.")
+           "or more. Posted once: every post on a single day. Click a bar for the mentions of "
+           "its period or source.")
 
 st.subheader(f"Waiting for an answer · {view.own}" if view.own else "Waiting for an answer",
              anchor=False)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from charts import breakdown
 from store import queries, stories
+from ui import drilldown
 from ui import format as fmt
 from ui.state import current, read
 
@@ -57,37 +58,45 @@ with copies_tile:
                    "stories: copies of one text (syndicated press releases, copied posts) "
                    "count once.")
 
+known = drilldown.known(view)
+
+
+def drawn(fig, key: str, grain: str | None = None) -> None:
+    """Draw a chart of this page; a click on it opens the mentions behind the point."""
+    drilldown.chart(fig, view.filters, known, key=key, grain=grain, config=CHART_CONFIG)
+
+
 trend, volume = st.columns(2, gap="medium")
 with trend:
-    st.plotly_chart(breakdown.share_over_time_chart(over_time, view.colors, view.grain, unit),
-                    theme=None, config=CHART_CONFIG, key="sov_share")
+    drawn(breakdown.share_over_time_chart(over_time, view.colors, view.grain, unit),
+          "sov_share", view.grain)
 with volume:
-    st.plotly_chart(breakdown.volume_over_time_chart(over_time, view.colors, view.grain, unit),
-                    theme=None, config=CHART_CONFIG, key="sov_volume")
+    drawn(breakdown.volume_over_time_chart(over_time, view.colors, view.grain, unit),
+          "sov_volume", view.grain)
 
-st.plotly_chart(breakdown.rank_chart(ranks, view.colors, view.own, view.grain, unit),
-                theme=None, config=CHART_CONFIG, key="sov_rank")
+drawn(breakdown.rank_chart(ranks, view.colors, view.own, view.grain, unit), "sov_rank",
+      view.grain)
+st.caption("Click the share chart to list a period's mentions, or a point of a line to list "
+           "one brand's mentions in that period.")
 
 by_kind = read(stories.share_by, view.db, view.filters, "kind", unit)
 by_lang = read(stories.share_by, view.db, view.filters, "lang", unit)
 by_tone = read(stories.share_by, view.db, view.filters, "sentiment_label", unit)
 kinds, langs = st.columns(2, gap="medium")
 with kinds:
-    st.plotly_chart(breakdown.share_by_chart(by_kind, view.colors, "By source kind",
-                                             labels=KIND_NAMES, unit=unit),
-                    theme=None, config=CHART_CONFIG, key="sov_kind")
+    drawn(breakdown.share_by_chart(by_kind, view.colors, "By source kind", labels=KIND_NAMES,
+                                   unit=unit, dimension="kind"), "sov_kind")
 with langs:
     names = {str(v): fmt.language(v) for v in by_lang["value"]}
-    st.plotly_chart(breakdown.share_by_chart(by_lang, view.colors, "By language",
-                                             labels=names, unit=unit),
-                    theme=None, config=CHART_CONFIG, key="sov_lang")
-st.plotly_chart(breakdown.share_by_chart(by_tone, view.colors, "Positive and negative share",
-                                         labels=TONES, values=["positive", "negative"],
-                                         unit=unit, height=300),
-                theme=None, config=CHART_CONFIG, key="sov_tone")
+    drawn(breakdown.share_by_chart(by_lang, view.colors, "By language", labels=names,
+                                   unit=unit, dimension="lang"), "sov_lang")
+drawn(breakdown.share_by_chart(by_tone, view.colors, "Positive and negative share",
+                               labels=TONES, values=["positive", "negative"], unit=unit,
+                               height=300, dimension="sentiment"), "sov_tone")
 st.caption(f"Each bar splits the {unit} of one source kind, language or tone between the "
            "brands shown. Positive share: who gets the praise; negative share: who takes the "
-           "blame. An item naming two brands counts once for each.")
+           "blame. An item naming two brands counts once for each. Click a part of a bar for "
+           "its mentions.")
 
 if unit == "stories":
     top = read(stories.top_stories, view.db, view.filters, 10)

@@ -1,26 +1,36 @@
 """Topics: what each brand is talked about for — word clouds, key terms, themes, rising terms."""
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from charts.colors import color_of
 from charts.terms import topic_share_chart
 from charts.wordcloud import wordcloud_chart
 from store import terms
+from ui import drilldown
 from ui import format as fmt
 from ui.state import current, read
 
-CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "staticPlot": True}
+CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 CLOUD_WORDS = 60
 
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _cloud(terms, color: str, brand: str):
+def _cloud_dict(terms, color: str, brand: str) -> dict:
     # Drawing a cloud costs ~0.25 s; the same words and colour always give the same image.
-    return wordcloud_chart(terms, color, title=brand)
+    return wordcloud_chart(terms, color, title=brand, brand=brand).to_dict()
+
+
+def _cloud(terms, color: str, brand: str) -> go.Figure:
+    """The brand's cloud, the same figure on every run: a chart that changes between runs is
+    a new element to Streamlit, which drops the click it got (a cached figure comes back from
+    its copy without the properties set to None, a fresh one has them)."""
+    return go.Figure(_cloud_dict(terms, color, brand))
 
 view = current()
+known = drilldown.known(view)
 st.header("Topics", anchor=False)
 if not read(terms.has_terms, view.db):
     st.info("Key terms are computed after each collection and none are stored yet. Run "
@@ -36,7 +46,8 @@ ignored = " Source and kind filters do not narrow terms." if (
 st.subheader("Word clouds", anchor=False)
 st.caption("The words each brand's mentions use more than the other brands' do, sized by the "
            "number of mentions holding them. Stopwords (French and English), brand names, "
-           f"links, handles and numbers are left out.{ignored}")
+           f"links, handles and numbers are left out. Click a word to list the brand's "
+           f"mentions holding it.{ignored}")
 if words.empty:
     st.info("No key term in this period. Widen the period or clear some filters.",
             icon=":material/filter_alt_off:")
@@ -45,8 +56,9 @@ else:
     for index, brand in enumerate(brands):
         cloud = words[(words["brand"] == brand) & ~words["phrase"]]
         with columns[index % len(columns)]:
-            st.plotly_chart(_cloud(cloud[["term", "n"]], color_of(brand, view.colors), brand),
-                            theme=None, config=CHART_CONFIG, key=f"topics_cloud_{brand}")
+            drilldown.chart(_cloud(cloud[["term", "n"]], color_of(brand, view.colors), brand),
+                            view.filters, known, key=f"topics_cloud_{brand}",
+                            config=CHART_CONFIG)
 
     st.subheader("Key terms and phrases", anchor=False)
     rows = []
@@ -71,14 +83,19 @@ if found.empty or shares.empty:
     st.info("No theme stands out yet: themes need a few hundred mentions in the last 90 days.",
             icon=":material/category:")
 else:
-    st.plotly_chart(topic_share_chart(shares, view.colors,
+    # A theme is no label on the mentions, only words used together: a click lists the
+    # brand's mentions holding the theme's first word, its strongest.
+    first_words = {label: str(top[0]) for label, top in zip(found["label"], found["top_terms"],
+                                                       strict=True) if len(top)}
+    drilldown.chart(topic_share_chart(shares, view.colors, terms=first_words,
                                       title="Share of each brand's conversation per theme"),
-                    theme=None, config={"displayModeBar": False}, key="topics_shares")
+                    view.filters, known, key="topics_shares", config={"displayModeBar": False})
     st.dataframe(pd.DataFrame({"Theme": found["label"],
                                "Its words": [", ".join(t[:12]) for t in found["top_terms"]]}),
                  hide_index=True, width="stretch", key="topics_list")
     st.caption("Themes group words that are used together, found in a sample of the last 90 "
-               "days' mentions. A brand's shares add up to 100 %.")
+               "days' mentions. A brand's shares add up to 100 %. Click a bar to list the "
+               "brand's mentions holding the theme's first word.")
 
 st.subheader("Emerging terms", anchor=False)
 rising = read(terms.emerging_terms, view.db, view.filters)

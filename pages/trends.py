@@ -6,6 +6,7 @@ import streamlit as st
 
 from charts.trends import comparison_chart, trend_chart
 from store import alerts, snapshots, trends
+from ui import drilldown
 from ui import format as fmt
 from ui.state import current, read
 
@@ -44,17 +45,19 @@ if series.empty:
 spikes = read(alerts.list_alerts, view.db, view.filters)
 # A competitor's page is a page whatever kinds or languages the mentions are filtered on.
 changes = read(snapshots.page_changes, view.db, replace(view.filters, kinds=(), langs=()))
-st.plotly_chart(
+known = drilldown.known(view)
+drilldown.chart(
     trend_chart(series, view.colors, grain, measure, alerts=spikes, changes=changes,
                 title=f"{MEASURE_NAMES[measure]} per {grain}"),
-    theme=None, config=CHART_CONFIG, key="trends_timeline")
+    view.filters, known, key="trends_timeline", grain=grain, config=CHART_CONFIG)
 notes = []
 if not spikes.empty:
     notes.append(f"Shaded bands: the {fmt.count(len(spikes))} spike(s) found in this period "
                  "(details on the Alerts page)")
 if not changes.empty:
     notes.append(f"diamonds: {fmt.count(len(changes))} change(s) on watched competitor pages")
-notes.append("hover the chart for each brand's number")
+notes.append("hover the chart for each brand's number, click a point, a spike or a "
+             "diamond for the mentions behind it")
 caption = "; ".join(notes)
 st.caption(caption[0].upper() + caption[1:] + ".")
 
@@ -65,12 +68,14 @@ if view.previous is None:
 else:
     compared = read(trends.compare_periods, view.db, view.filters, view.previous)
     before = view.previous_text or "the previous period"
-    st.plotly_chart(
+    drilldown.chart(
         comparison_chart(compared, view.colors, now_label=fmt.span(view.filters.start,
                                                                    view.filters.end),
                          before_label=fmt.span(view.previous.start, view.previous.end),
-                         title=f"Mentions per brand vs {before}"),
-        theme=None, config=CHART_CONFIG, key="trends_compare")
+                         title=f"Mentions per brand vs {before}",
+                         now_days=(view.filters.start, view.filters.end),
+                         before_days=(view.previous.start, view.previous.end)),
+        view.filters, known, key="trends_compare", config=CHART_CONFIG)
     st.dataframe(
         compared, hide_index=True, width="stretch",
         column_order=["brand", "mentions", "mentions_before", "change", "net_sentiment",

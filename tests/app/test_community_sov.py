@@ -8,6 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from analysis import community as C
+from charts.drill import meaning_of
 from store import writing
 from store.writes import now, save_brands, write_batch
 from tests.conftest import db_rows as q
@@ -67,22 +68,51 @@ def test_share_of_voice_draws_every_breakdown_from_the_database(monkeypatch, dem
     assert {"By source kind", "By language", "Positive and negative share"} <= set(shown)
     assert any(t and t.startswith("Share of voice per") for t in shown)
     assert any(t and t.startswith("Rank by mentions") for t in shown)
-    # The kind bars hold the mentions the database counts per (kind, brand).
+    # The kind bars hold the mentions the database counts per (kind, brand), and each part
+    # says which kind and brand it stands for (what a click on it opens).
     want = dict(((k, b), n) for k, b, n in q(demo_db, "SELECT kind, brand, count(*) FROM mentions "
                                                       "GROUP BY ALL"))
     got = {}
     for trace in shown["By source kind"]["data"]:
-        for label, n in zip(trace["y"], trace["customdata"], strict=True):
-            kind = {"Reddit": "reddit", "Forums": "forum", "News feeds": "rss",
-                    "Web pages": "web"}[label.split(" (")[0]]
+        for label, (n, said) in zip(trace["y"], trace["customdata"], strict=True):
+            assert said["brand"] == trace["name"]
+            assert label.startswith({"reddit": "Reddit", "forum": "Forums", "rss": "News feeds",
+                                     "web": "Web pages"}[said["kind"]])
             if n:
-                got[(kind, trace["name"])] = n
+                got[(said["kind"], trace["name"])] = n
     assert got == want
     # Our rank over the whole period, as the mentions table orders the brands.
     order = [b for b, _ in q(demo_db, "SELECT brand, count(*) n FROM mentions GROUP BY brand "
                                       "ORDER BY n DESC, brand")]
     own = q(demo_db, "SELECT name FROM brands WHERE own")[0][0]
     assert metrics(at)["Rank"] == f"#{order.index(own) + 1} of {len(order)}"
+
+
+def clickable(at: AppTest) -> list[dict]:
+    """The figures of the page, each checked to answer a click on a point (plotly selection)."""
+    shown = at.get("plotly_chart")
+    assert shown and all(list(chart.proto.selection_mode) for chart in shown)
+    return [figure_of(chart) for chart in shown]
+
+
+def meanings(fig: dict) -> list[dict]:
+    """What each point of ``fig`` says it stands for (see charts.drill)."""
+    return [meaning_of(cd) for trace in fig["data"] for cd in trace.get("customdata") or []]
+
+
+def test_every_share_of_voice_bar_names_what_a_click_opens(monkeypatch, demo_db):
+    at = open_page(monkeypatch, demo_db, "pages/share_of_voice.py", {"period": "all"})
+    shown = {fig["layout"]["title"]["text"]: fig for fig in clickable(at)}
+    watch = {dim: {r[0] for r in q(demo_db, f"SELECT DISTINCT {col} FROM mentions")}
+             for dim, col in (("brand", "brand"), ("kind", "kind"), ("lang", "lang"),
+                              ("sentiment", "sentiment_label"))}
+    for title, dim in (("By source kind", "kind"), ("By language", "lang"),
+                       ("Positive and negative share", "sentiment")):
+        said = meanings(shown[title])
+        assert {m[dim] for m in said} <= watch[dim] and {m["brand"] for m in said} <= watch["brand"]
+    assert {m["sentiment"] for m in meanings(shown["Positive and negative share"])} == {
+        "positive", "negative"}
+    assert "Click a part of a bar for its mentions." in texts(at)
 
 
 def test_counting_stories_folds_the_syndicated_press_release(monkeypatch, demo_db):
@@ -146,6 +176,9 @@ def test_community_counts_authors_and_one_time_posters_like_the_database(monkeyp
     top = at.dataframe[-1].value
     assert top["posts"].iloc[0] == max(p for _, _, p, _ in rows)
     assert {"New and returning authors per week", "Who posts, per source"} <= set(charts(at))
+    # Each source's bar opens its mentions; the sources are the database's own.
+    segments = next(f for f in clickable(at) if f["layout"]["title"]["text"].startswith("Who"))
+    assert {m["source"] for m in meanings(segments)} == {s for s, *_ in rows}
 
 
 def test_the_waiting_list_holds_unanswered_questions_and_complaints_about_us(monkeypatch,

@@ -9,7 +9,9 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from charts.drill import meaning_of
 from store import writing
+from tests.conftest import figure_of
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
@@ -55,6 +57,34 @@ def test_topics_page_shows_a_cloud_and_key_terms_per_brand(monkeypatch, demo_db)
     for banned in ("opalia", "orbis", "tilia", "zephir", "le", "the", "de", "and"):
         assert banned not in every
     assert not any(w.startswith("@") for w in every)
+
+
+def test_every_word_and_theme_names_what_a_click_opens(monkeypatch, demo_db):
+    at = run_topics(monkeypatch, demo_db)
+    shown = {c.proto.id.rsplit("-", 1)[-1]: c for c in at.get("plotly_chart")}
+    assert all(list(c.proto.selection_mode) for c in shown.values())
+    for brand in db_brands(demo_db):
+        cloud = figure_of(shown[f"topics_cloud_{brand}"])
+        said = [meaning_of(cd) for cd in cloud["data"][1]["customdata"]]
+        # A click on a word opens that brand's mentions searched for the word.
+        assert {m["brand"] for m in said} == {brand}
+        assert {m["term"] for m in said} == set(cloud["layout"]["meta"]["terms"])
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        first = {r[0][0] for r in con.execute("SELECT top_terms FROM topics").fetchall()}
+    finally:
+        con.close()
+    themes = figure_of(shown["topics_shares"])
+    assert {meaning_of(cd)["term"] for t in themes["data"] for cd in t["customdata"]} == first
+
+
+def test_the_charts_stay_the_same_elements_on_the_next_run(monkeypatch, demo_db):
+    # A chart that differs on the run a click starts is a new element to Streamlit, which
+    # then drops the click: the first click on a freshly drawn word cloud would do nothing.
+    at = run_topics(monkeypatch, demo_db)
+    first = [(c.proto.id, c.proto.spec) for c in at.get("plotly_chart")]
+    at.run(timeout=TIMEOUT)
+    assert [(c.proto.id, c.proto.spec) for c in at.get("plotly_chart")] == first
 
 
 def test_the_brand_filter_changes_the_terms(monkeypatch, demo_db):

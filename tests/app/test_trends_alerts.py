@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from charts.drill import meaning_of
 from store import writing
 from store.edits import edits_path
 from store.writes import finish_run, start_run
@@ -81,6 +82,24 @@ def test_trends_draws_every_brand_the_spike_and_the_page_changes(monkeypatch, de
     # Per day, every day of the period is on the line, quiet ones as 0.
     assert len(lines["Orbis"]["y"]) == 30
     assert "vs the previous 30 days" in figure(at, "trends_compare")["layout"]["title"]["text"]
+
+
+def test_the_spike_and_the_page_changes_name_what_a_click_opens(monkeypatch, demo_db):
+    at = open_page(monkeypatch, demo_db, TRENDS)
+    shown = [c for c in at.get("plotly_chart")]
+    assert len(shown) == 2 and all(list(c.proto.selection_mode) for c in shown)
+    lines = traces(at)
+    spikes = [meaning_of(cd) for cd in lines["Spikes"]["customdata"]]
+    assert {"brand": "Orbis", "start": "2026-06-10"}.items() <= spikes[0].items()
+    changes = db_rows(demo_db, """SELECT CAST(published_at AS DATE), source FROM page_changes
+                                  WHERE published_at >= '2026-06-01'""")
+    said = [meaning_of(cd) for cd in lines["Page changes"]["customdata"]]
+    assert {(m["start"], m["kind"], m["source"]) for m in said} == {
+        (day.isoformat(), "web", source) for day, source in changes}
+    # The comparison's pale bars open the previous 30 days, the solid ones these.
+    before, now = (figure(at, "trends_compare")["data"][i]["customdata"][0] for i in (0, 1))
+    assert (before["start"], before["end"]) == ("2026-05-02", "2026-05-31")
+    assert (now["start"], now["end"]) == ("2026-06-01", "2026-06-30")
 
 
 def test_choosing_a_brand_leaves_only_its_line(monkeypatch, demo_db):
