@@ -15,7 +15,7 @@ from charts import community as community_charts
 from charts.colors import brand_colors, color_of
 from charts.terms import topic_share_chart
 from charts.trends import comparison_chart, trend_chart
-from charts.wordcloud import wordcloud_chart
+from charts.wordcloud import PRINT_SIZE, wordcloud_chart
 from store import (
     alerts,
     community,
@@ -306,7 +306,8 @@ def build_topics(view: View) -> Section:
         for brand in brands:
             cloud = words[(words["brand"] == brand) & ~words["phrase"]]
             section.figures.append((f"cloud_{brand}", wordcloud_chart(
-                cloud[["term", "n"]], color_of(brand, view.colors), title=brand)))
+                cloud[["term", "n"]], color_of(brand, view.colors), title=brand,
+                size=PRINT_SIZE)))
         rows = []
         for brand in brands:
             mine = words[words["brand"] == brand]

@@ -203,9 +203,9 @@ def test_the_words_answer_in_areas_that_never_overlap():
     words = pd.DataFrame({"term": [f"mot{i}" for i in range(40)] + ["gigantesque"],
                           "n": [2 + i % 7 for i in range(40)] + [400]})
     fig = wordcloud_chart(words, "#1f77b4")
-    from charts.wordcloud import _cloud  # the same cloud the figure draws (seeded)
+    from charts.wordcloud import HEIGHT, WIDTH, _cloud  # the cloud the figure draws (seeded)
 
-    areas = [(w, box) for w, boxes in word_areas(_cloud(words, "#1f77b4", 800, 400))
+    areas = [(w, box) for w, boxes in word_areas(_cloud(words, "#1f77b4", WIDTH, HEIGHT))
              for box in boxes]
     for i, (word, a) in enumerate(areas):
         for other, b in areas[i + 1:]:
