@@ -8,6 +8,7 @@ import streamlit as st
 
 from store import alerts
 from ui import format as fmt
+from ui.filters import tone_ignored
 from ui.state import current, read
 
 MAX_SHOWN = 40
@@ -93,6 +94,8 @@ def show_alert(alert, db, expanded: bool) -> None:
 
 
 view = current()
+if view.filters.sentiments:
+    st.caption(tone_ignored(view.filters, "alerts: they watch every mention"))
 states = alerts.alert_states(view.db)  # not cached: people change them from this page
 found = read(alerts.list_alerts, view.db, view.filters, tuple(sorted(states.items())))
 health = read(alerts.source_health, view.db)

@@ -6,12 +6,15 @@ from charts import community as charts
 from store import community
 from ui import drilldown
 from ui import format as fmt
+from ui.filters import tone_ignored
 from ui.state import current, read
 
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 REASONS = {"question": "Question", "complaint": "Complaint"}
 
 view = current()
+if view.filters.sentiments:
+    st.caption(tone_ignored(view.filters, "authors: they are counted over every mention"))
 segments = read(community.segments, view.db, view.filters)
 if segments.empty:
     st.info("No named author posted about the brands shown in this period. Widen the period or "

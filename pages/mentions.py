@@ -16,7 +16,7 @@ from ui.state import current, db_stamp, read
 
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 TEXT_CHARS = 240
-KEY_SEARCH, KEY_SENT, KEY_TAGS = "m_search", "m_sentiments", "m_tags"
+KEY_SEARCH, KEY_TAGS = "m_search", "m_tags"
 KEY_ANSWERED, KEY_SORT, KEY_SIZE = "m_answered", "m_sort", "m_size"
 KEY_PICK, KEY_TABLE = "m_pick", "m_table"
 _PAGES, _LOADED, _LAST_ROW = "_m_pages", "_m_loaded", "_m_last_row"
@@ -40,8 +40,6 @@ def _seed_from_url() -> None:
     state = st.session_state
     state[KEY_SEARCH] = (params.get(drilldown.PARAM_SEARCH) or "")[
         :store_mentions.MAX_SEARCH_CHARS]
-    state[KEY_SENT] = [s for s in edits.LABELS
-                       if s in params.get_all(drilldown.PARAM_SENTIMENT)]
     state[KEY_TAGS] = list(dict.fromkeys(params.get_all(drilldown.PARAM_TAG)))[:20]
     answered = params.get(drilldown.PARAM_ANSWERED)
     state[KEY_ANSWERED] = answered if answered in ANSWERED_CHOICES else "all"
@@ -55,7 +53,6 @@ def _seed_from_url() -> None:
 
 def _write_url(query: store_mentions.MentionQuery) -> None:
     wanted = {drilldown.PARAM_SEARCH: [query.search] if query.search else [],
-              drilldown.PARAM_SENTIMENT: list(query.sentiments),
               drilldown.PARAM_TAG: list(query.tags),
               drilldown.PARAM_ANSWERED: [query.answered] if query.answered else [],
               drilldown.PARAM_SORT: [query.sort] if query.sort != "newest" else [],
@@ -138,13 +135,10 @@ if len(volume) > 1:
                     config=CHART_CONFIG)
     st.caption("Click a brand's bar to list only its mentions.")
 
-search_col, sent_col, tag_col = st.columns([3, 2, 2])
+search_col, tag_col = st.columns([3, 2])
 with search_col:
     st.text_input("Search the text", key=KEY_SEARCH, max_chars=store_mentions.MAX_SEARCH_CHARS,
                   placeholder="words in the title or text (any case, any accents)")
-with sent_col:
-    st.multiselect("Sentiment", edits.LABELS, key=KEY_SENT, placeholder="Any sentiment",
-                   help="About the brands shown; a corrected sentiment counts as corrected.")
 with tag_col:
     st.multiselect("Tags", sorted(set(edits.all_tags(view.db)) | set(st.session_state[KEY_TAGS])),
                    key=KEY_TAGS, placeholder="Any tag")
@@ -161,7 +155,7 @@ with size_col:
 
 query = store_mentions.MentionQuery(
     search=" ".join(str(st.session_state[KEY_SEARCH] or "").split()),
-    sentiments=tuple(st.session_state[KEY_SENT]), tags=tuple(st.session_state[KEY_TAGS]),
+    tags=tuple(st.session_state[KEY_TAGS]),
     answered=None if st.session_state[KEY_ANSWERED] == "all" else st.session_state[KEY_ANSWERED],
     sort=st.session_state[KEY_SORT], size=int(st.session_state[KEY_SIZE]))
 _write_url(query)

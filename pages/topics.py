@@ -10,6 +10,7 @@ from charts.wordcloud import wordcloud_chart
 from store import terms
 from ui import drilldown
 from ui import format as fmt
+from ui.filters import tone_ignored
 from ui.state import current, read
 
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
@@ -42,6 +43,8 @@ brands = [b for b in view.colors if not view.filters.brands or b in view.filters
 brands = [b for b in brands if b in set(words["brand"])] or brands
 ignored = " Source and kind filters do not narrow terms." if (
     view.filters.kinds or view.filters.sources) else ""
+if view.filters.sentiments:
+    ignored += " " + tone_ignored(view.filters, "terms")
 
 st.subheader("Word clouds", anchor=False)
 st.caption("The words each brand's mentions use more than the other brands' do, sized by the "

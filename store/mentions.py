@@ -114,6 +114,11 @@ def _select(filters: Filters, query: MentionQuery, snapshot: edits.Snapshot
     return sql, all_params, tables
 
 
+def _with_tones(filters: Filters, query: MentionQuery) -> MentionQuery:
+    """The query with the global tone filter as its own (corrected labels count), if set."""
+    return replace(query, sentiments=filters.sentiments) if filters.sentiments else query
+
+
 def _item_window(filters: Filters) -> tuple[str, list]:
     """The WHERE clause (and parameters) keeping the items ``i`` of the filtered days."""
     return Filters(start=filters.start, end=filters.end).where(
@@ -134,6 +139,7 @@ def page(db: Path | str, filters: Filters, query: MentionQuery, after: tuple | N
     are found by keyset on the sort key, so a deep page costs what the first costs.
     """
     size = query.size if query.size in PAGE_SIZES else PAGE_SIZES[0]
+    query = _with_tones(filters, query)
     snapshot = edits.snapshot(db)
     if not _normalise_search(query.search) and query.sort in ("newest", "oldest"):
         return _page_by_time(db, filters, query, after, size, snapshot)
@@ -334,6 +340,7 @@ def _brands_of(con: duckdb.DuckDBPyConnection, ids: list[str], rows: pd.DataFram
 
 def count(db: Path | str, filters: Filters, query: MentionQuery) -> int:
     """How many items the filters and the query select (all pages together)."""
+    query = _with_tones(filters, query)
     if not (_normalise_search(query.search) or query.sentiments or query.tags
             or query.answered in ANSWERED):
         return _count_from_rollup(db, filters)
@@ -370,6 +377,7 @@ def export(db: Path | str, filters: Filters, query: MentionQuery,
     Columns: published_at, brands (``Brand: label`` joined by ``; ``), source, kind, author,
     title, text, url, engagement, tags, answered.
     """
+    query = _with_tones(filters, query)
     snapshot = edits.snapshot(db)
     base, params, _ = _select(filters, query, snapshot)
     keys, direction = _KEYS[query.sort]

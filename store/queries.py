@@ -78,7 +78,7 @@ def tiles(db: Path | str, filters: Filters) -> Tiles:
 
     Net sentiment is (positive − negative) / all mentions, in [-1, 1].
     """
-    where, params = filters.where()
+    where, params = filters.where(sentiment_column="sentiment_label")
     with reading(db) as con:
         row = con.execute(f"""
             SELECT coalesce(sum(d.mentions), 0),
@@ -107,7 +107,7 @@ def share_of_voice(db: Path | str, filters: Filters, grain: str = "week") -> pd.
     """
     if grain not in ("day", "week", "month"):
         raise ValueError(f"grain must be day, week or month, not {grain!r}")
-    where, params = filters.where()
+    where, params = filters.where(sentiment_column="sentiment_label")
     with reading(db) as con:
         return con.execute(f"""
             SELECT period, brand, mentions,
@@ -124,7 +124,7 @@ def share_of_voice(db: Path | str, filters: Filters, grain: str = "week") -> pd.
 
 def volume_by_brand(db: Path | str, filters: Filters) -> pd.DataFrame:
     """Total mentions and mean sentiment per brand over the filtered period."""
-    where, params = filters.where()
+    where, params = filters.where(sentiment_column="sentiment_label")
     with reading(db) as con:
         return con.execute(f"""
             SELECT brand, sum(mentions) AS mentions,

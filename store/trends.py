@@ -29,14 +29,15 @@ def volume_over_time(db: Path | str, filters: Filters, grain: str = "day") -> pd
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {GRAINS}, not {grain!r}")
     if grain == "hour":
-        where, params = filters.where("published_at", timestamp=True)
+        where, params = filters.where("published_at", timestamp=True,
+                                      sentiment_column="sentiment_label")
         source = f"""SELECT date_trunc('hour', published_at) AS period, brand,
                             count(*) AS mentions,
                             count(*) FILTER (sentiment_label = 'positive') AS positive,
                             count(*) FILTER (sentiment_label = 'negative') AS negative
                      FROM mentions {where} GROUP BY ALL"""
     else:
-        where, params = filters.where()
+        where, params = filters.where(sentiment_column="sentiment_label")
         source = f"""SELECT CAST(date_trunc('{grain}', day) AS TIMESTAMP) AS period, brand,
                             sum(mentions) AS mentions,
                             coalesce(sum(mentions) FILTER (sentiment_label = 'positive'), 0)
@@ -67,7 +68,7 @@ def compare_periods(db: Path | str, current: Filters, previous: Filters) -> pd.D
     """
     frames = []
     for label, filters in (("now", current), ("before", previous)):
-        where, params = filters.where()
+        where, params = filters.where(sentiment_column="sentiment_label")
         with reading(db) as con:
             part = con.execute(f"""
                 SELECT brand, sum(mentions) AS mentions,

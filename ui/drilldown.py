@@ -21,7 +21,8 @@ MENTIONS_PAGE = "pages/mentions.py"
 # Page-level parameters of the Mentions view (the global ones belong to ui.filters).
 PARAM_SEARCH, PARAM_SENTIMENT, PARAM_TAG = "q", "sentiment", "tag"
 PARAM_ANSWERED, PARAM_SORT, PARAM_SIZE = "answered", "sort", "size"
-MENTIONS_PARAMS = (PARAM_SEARCH, PARAM_SENTIMENT, PARAM_TAG, PARAM_ANSWERED, PARAM_SORT,
+# The sentiment is a global filter (ui/filters.py) of the same name; a click sets it too.
+MENTIONS_PARAMS = (PARAM_SEARCH, PARAM_TAG, PARAM_ANSWERED, PARAM_SORT,
                    PARAM_SIZE)
 # Set when the Mentions view must take its filters from the URL on its next run.
 FROM_URL = "_mentions_from_url"
@@ -174,10 +175,9 @@ def params_for(target: Target, current: Filters, period: str | None = None
         brands=(target.brand,) if target.brand else current.brands,
         kinds=(target.kind,) if target.kind else current.kinds,
         sources=(target.source,) if target.source else current.sources,
-        langs=(target.lang,) if target.lang else current.langs)
+        langs=(target.lang,) if target.lang else current.langs,
+        sentiments=(target.sentiment,) if target.sentiment else current.sentiments)
     params = global_filters.to_params(choices)
-    if target.sentiment:
-        params[PARAM_SENTIMENT] = [target.sentiment]
     if target.term:
         params[PARAM_SEARCH] = [target.term]
     return params

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from store.filters import Filters
+from store.filters import SENTIMENTS, Filters
 from ui import format as fmt
 
 # Period presets, counted back from the newest day in the database (not from today: a demo
@@ -26,8 +26,9 @@ _PRESET_DAYS = {"7d": 7, "30d": 30, "90d": 90}
 
 # URL parameter -> field of Choices and Options holding the same dimension.
 LIST_PARAMS: dict[str, str] = {"brand": "brands", "kind": "kinds", "source": "sources",
-                               "lang": "langs"}
-_NOUNS = {"brand": "brand", "kind": "source kind", "source": "source", "lang": "language"}
+                               "lang": "langs", "sentiment": "sentiments"}
+_NOUNS = {"brand": "brand", "kind": "source kind", "source": "source", "lang": "language",
+          "sentiment": "sentiment"}
 PARAMS = ("period", "from", "to", *LIST_PARAMS)
 # A link is typed or pasted by people; anything past these sizes is not a real choice.
 MAX_VALUES = 100
@@ -36,6 +37,10 @@ MAX_DATE_CHARS = 10
 KEY_PERIOD = "flt_period"
 KEY_DATES = "flt_dates"
 KEY_LISTS = {field: f"flt_{field}" for field in LIST_PARAMS.values()}
+# How a dimension's values read on screen, and what a filter needs saying.
+_LABELS = {"langs": fmt.language, "sentiments": str.capitalize}
+_HELP = {"sentiments": "Keeps the mentions of these tones, as corrected by people on the "
+                       "Mentions page. Topics, Alerts and Community count every tone."}
 _LOADED = "_flt_loaded"
 _NOTICES = "_flt_notices"
 _LAST_RANGE = "_flt_last_range"
@@ -51,6 +56,7 @@ class Options:
     kinds: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     langs: tuple[str, ...] = ()
+    sentiments: tuple[str, ...] = SENTIMENTS
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,7 @@ class Choices:
     kinds: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     langs: tuple[str, ...] = ()
+    sentiments: tuple[str, ...] = ()
 
 
 # --- plain functions: URL <-> choices <-> Filters -------------------------------------------
@@ -183,7 +190,7 @@ def to_filters(choices: Choices, options: Options) -> Filters:
     """The store's :class:`Filters` for ``choices``."""
     start, end = bounds(choices, options)
     return Filters(start=start, end=end, brands=choices.brands, kinds=choices.kinds,
-                   sources=choices.sources, langs=choices.langs)
+                   sources=choices.sources, langs=choices.langs, sentiments=choices.sentiments)
 
 
 def grain_for(filters: Filters, options: Options) -> str:
@@ -214,10 +221,9 @@ def describe_dimensions(choices: Choices) -> str:
     """The dimension filters in words, for the header of every page."""
     parts = []
     for field, everything in (("brands", "all brands"), ("kinds", "all source kinds"),
-                              ("sources", "all sources"), ("langs", "all languages")):
-        chosen = getattr(choices, field)
-        if field == "langs":
-            chosen = tuple(fmt.language(v) for v in chosen)
+                              ("sources", "all sources"), ("langs", "all languages"),
+                              ("sentiments", "any sentiment")):
+        chosen = tuple(_LABELS.get(field, str)(v) for v in getattr(choices, field))
         if chosen:
             parts.append(", ".join(chosen))
         elif field in ("brands", "sources"):
@@ -254,13 +260,14 @@ def sidebar(options: Options) -> Choices:
         for field, label, everything in (("brands", "Brands", "All brands"),
                                          ("kinds", "Source kinds", "All kinds"),
                                          ("sources", "Sources", "All sources"),
-                                         ("langs", "Languages", "All languages")):
+                                         ("langs", "Languages", "All languages"),
+                                         ("sentiments", "Sentiment", "Any sentiment")):
             values = getattr(options, field)
             if len(values) < 2:
                 continue  # one value is no choice; the filter would only take room
             st.multiselect(label, values, key=KEY_LISTS[field], placeholder=everything,
-                           format_func=fmt.language if field == "langs" else str,
-                           on_change=_clear_notices)
+                           format_func=_LABELS.get(field, str), on_change=_clear_notices,
+                           help=_HELP.get(field))
         st.button("Reset filters", on_click=_reset, icon=":material/restart_alt:",
                   width="stretch")
         if state.get(_NOTICES):
@@ -357,3 +364,9 @@ def _write_url(choices: Choices) -> None:
     others = {key: st.query_params.get_all(key) for key in st.query_params if key not in PARAMS}
     st.query_params.from_dict({**{k: v if len(v) > 1 else v[0] for k, v in wanted.items()},
                                **{k: v if len(v) > 1 else v[0] for k, v in others.items()}})
+
+
+def tone_ignored(filters: Filters, what: str) -> str:
+    """The sentence a view shows when a sentiment filter is set but ``what`` counts every tone
+    (terms, alerts and authors are kept per day and brand, not per tone)."""
+    return f"The sentiment filter does not narrow {what}." if filters.sentiments else ""

@@ -167,8 +167,8 @@ def test_correcting_a_sentiment_shows_the_corrected_label(monkeypatch, own_db):
     assert f"the analysis said {was}" in box.label
     assert edits.correction_stats(own_db).by_label[new] == 1
     assert edits.item_edits(own_db, [pick])[pick]["corrections"] == {"Orbis": new}
-    # The sentiment filter follows the corrected label.
-    at.multiselect(key="m_sentiments").set_value([new]).run()
+    # The sentiment filter (global, in the sidebar) follows the corrected label.
+    at.multiselect(key="flt_sentiments").set_value([new]).run()
     assert pick in _pick_ids(at)
 
 
@@ -193,7 +193,7 @@ def test_a_drill_down_link_filters_the_list(monkeypatch, demo_db):
     at = open_mentions(monkeypatch, demo_db, {"period": "custom", "from": "2026-06-01",
                                               "to": "2026-06-07", "brand": "Orbis",
                                               "sentiment": "negative"})
-    assert at.multiselect(key="m_sentiments").value == ["negative"]
+    assert at.multiselect(key="flt_sentiments").value == ["negative"]
     expected = rows(demo_db, """SELECT count(DISTINCT item_id) FROM mentions WHERE brand = 'Orbis'
         AND sentiment_label = 'negative' AND published_at >= '2026-06-01'
         AND published_at < '2026-06-08'""")[0][0]

@@ -440,3 +440,24 @@ def test_page_url_paths_differ_from_their_file_names():
         url = next(k.value.value for k in call.keywords if k.arg == "url_path")
         assert path.parent.name == "pages" and (ROOT / path).exists()
         assert url != path.stem
+
+
+def test_the_sentiment_filter_narrows_the_tiles_and_travels_in_the_link(monkeypatch, app_db):
+    end = last_day(app_db)
+    start = end - timedelta(days=29)
+    at = run_app(monkeypatch, app_db)
+    every = number(tiles(at)["Mentions"])
+    at.multiselect(key="flt_sentiments").set_value(["negative"]).run()
+    assert_clean(at)
+    negative = db_query(app_db, """SELECT count(*) FROM mentions WHERE sentiment_label = 'negative'
+        AND CAST(published_at AS DATE) BETWEEN ? AND ?""", [start, end])[0][0]
+    assert 0 < negative < every
+    assert number(tiles(at)["Mentions"]) == negative
+    # Only negative mentions are left: the net sentiment says so.
+    assert tiles(at)["Net sentiment"].startswith("−100") or tiles(at)["Net sentiment"].startswith(
+        "-100")
+    assert at.query_params["sentiment"] in ("negative", ["negative"])
+    # The same link in another browser shows the same view.
+    again = run_app(monkeypatch, app_db, {"period": "30d", "sentiment": "negative"})
+    assert tiles(again) == tiles(at)
+    assert "Negative" in header(again) or "Negative" in texts(again)

@@ -25,7 +25,8 @@ SINKS = {"execute", "executemany", "sql", "query", "from_query"}
 NUMERIC = {"int", "float", "len", "round", "min", "max", "abs"}
 # Parameters that are spliced into SQL by design: every caller in store/ must pass a literal
 # (checked below), so a column name is always one our own code wrote.
-LITERAL_PARAMS = {("filters.py", "where", "day_column"), ("filters.py", "where", "brand_column")}
+LITERAL_PARAMS = {("filters.py", "where", "day_column"), ("filters.py", "where", "brand_column"),
+                  ("filters.py", "where", "sentiment_column")}
 
 
 class Module:
@@ -367,7 +368,7 @@ SQL = "'); DROP TABLE items; --"
 HOSTILE = (SQL, "<script>alert(1)</script>", "A" * 100_000, "Orbis\x00", "' OR '1'='1",
            "%", "_", "\\", "Orbis", "")
 HOSTILE_FILTERS = [
-    Filters(brands=HOSTILE, kinds=HOSTILE, sources=HOSTILE, langs=HOSTILE),
+    Filters(brands=HOSTILE, kinds=HOSTILE, sources=HOSTILE, langs=HOSTILE, sentiments=HOSTILE),
     Filters(start=date(2026, 6, 30), end=date(2026, 1, 1), brands=HOSTILE),  # reversed
     Filters(start=date(1, 1, 1), end=date(9999, 12, 31), sources=(SQL,)),  # extreme
     Filters(start=date(2026, 6, 1), end=date(2026, 6, 30), brands=(SQL, "Orbis")),
@@ -448,7 +449,7 @@ def test_every_read_takes_hostile_filters_without_harm(demo_db, fn):
 def test_filters_are_the_same_values_the_store_binds():
     """A guard on the test itself: Filters still has exactly the dimensions it fills."""
     assert [f.name for f in fields(Filters)] == ["start", "end", "brands", "kinds", "sources",
-                                                 "langs"]
+                                                 "langs", "sentiments"]
     assert store.Filters is Filters
 
 
