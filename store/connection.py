@@ -126,6 +126,10 @@ def reading(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
     con = open_connection(path, read_only=True)
     try:
         yield con
+    except duckdb.OutOfMemoryException as exc:
+        raise StoreError(
+            f"this view needs more memory than a reader may use ({_read_memory_limit()}); "
+            "choose a shorter period or fewer brands, or raise VEILLE_DB_MEMORY") from exc
     finally:
         con.close()
 

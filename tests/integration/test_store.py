@@ -190,3 +190,13 @@ def test_reader_waits_for_a_writer_in_another_process(tmp_path):
     finally:
         holder.wait(timeout=10)
     assert waited > 0.5, "the reader should have had to wait for the writer"
+
+
+def test_a_read_that_outgrows_the_memory_cap_is_a_clear_error(tmp_path, monkeypatch):
+    db = tmp_path / "v.duckdb"
+    write(db, [item(1)], [])
+    monkeypatch.setenv("VEILLE_DB_MEMORY", "8MB")
+    with pytest.raises(StoreError, match="more memory than a reader may use .*VEILLE_DB_MEMORY"):
+        with reading(db) as con:
+            con.execute("SET temp_directory = ''")  # nowhere to spill, as on a full disk
+            con.execute("SELECT list(range) FROM range(10000000)").fetchall()
