@@ -146,8 +146,25 @@ def writing(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     except _WRITE_FAILURES as exc:
         raise _write_failed(path, exc) from exc
+    except duckdb.TransactionException as exc:
+        # A COMMIT that could not write ends the transaction, so the ROLLBACK after it fails
+        # too: look behind that second error for the first.
+        cause = _write_failure_in(exc)
+        if cause is None:
+            raise
+        raise _write_failed(path, cause) from exc
     finally:
         con.close()
+
+
+def _write_failure_in(exc: BaseException | None) -> BaseException | None:
+    """The error in ``exc``'s chain that says a file could not be written, if any."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, _WRITE_FAILURES) or "Could not write" in str(exc):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
 
 
 def upgrade(path: Path | str) -> bool:
