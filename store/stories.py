@@ -189,7 +189,8 @@ def _prune(con: duckdb.DuckDBPyConnection) -> None:
 
 def _stories_join(filters: Filters) -> tuple[str, list]:
     """A join of the filtered mentions with their stories (an unassigned item is its own)."""
-    where, params = filters.where("published_at", brand_column="brand", timestamp=True)
+    where, params = filters.where("published_at", brand_column="brand", timestamp=True,
+                                  sentiment_column="sentiment_label")
     # The stories table is in time order too: the same range prunes its row groups.
     swhere, sparams = Filters(start=filters.start, end=filters.end).where(
         "published_at", brand_column=None, timestamp=True)
@@ -239,7 +240,7 @@ def share_by(db: Path | str, filters: Filters, dimension: str, unit: str = "ment
     if unit not in ("mentions", "stories"):
         raise ValueError(f"unit must be mentions or stories, not {unit!r}")
     if unit == "mentions":
-        where, params = filters.where()
+        where, params = filters.where(sentiment_column="sentiment_label")
         inner = f"""SELECT coalesce({dimension}, 'unknown') AS value, brand,
                            sum(mentions) AS count
                     FROM daily_mentions {where} GROUP BY ALL"""
@@ -267,7 +268,7 @@ def ranking(db: Path | str, filters: Filters, grain: str = "week", unit: str = "
     if grain not in GRAINS:
         raise ValueError(f"grain must be day, week or month, not {grain!r}")
     if unit == "mentions":
-        where, params = filters.where()
+        where, params = filters.where(sentiment_column="sentiment_label")
         inner = f"""SELECT CAST(date_trunc('{grain}', day) AS DATE) AS period, brand,
                            sum(mentions) AS count
                     FROM daily_mentions {where} GROUP BY ALL"""

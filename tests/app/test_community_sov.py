@@ -255,3 +255,18 @@ def _seed(db: Path, with_mentions_in_kind: str, author: str | None = "someone") 
     with writing(db) as con:
         save_brands(con, [_Brand("Acme", True, "#1f77b4"), _Brand("Globex", False, "#d62728")])
         write_batch(con, items, mentions, source="src", kind=with_mentions_in_kind, state={})
+
+
+def test_the_sentiment_filter_narrows_share_of_voice_in_mentions_and_stories(monkeypatch,
+                                                                            demo_db):
+    negative = dict(q(demo_db, "SELECT brand, count(*) FROM mentions "
+                               "WHERE sentiment_label = 'negative' GROUP BY brand"))
+    at = open_page(monkeypatch, demo_db, "pages/share_of_voice.py",
+                   {"period": "all", "sentiment": "negative"})
+    volume = {t["name"]: sum(t["y"]) for t in charts(at)["Mentions per week"]["data"]}
+    assert volume == negative
+    at.segmented_control(key="sov_unit").set_value("stories").run(timeout=TIMEOUT)
+    assert_clean(at)
+    stories = {t["name"]: sum(t["y"]) for t in charts(at)["Stories per week"]["data"]}
+    assert set(stories) == set(negative)
+    assert all(0 < stories[b] <= negative[b] for b in negative)
