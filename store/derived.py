@@ -9,6 +9,7 @@ import duckdb
 from store.alerts import refresh_alerts
 from store.community import refresh_authors
 from store.edits import apply_corrections
+from store.facts import refresh_facts
 from store.stories import refresh_stories
 from store.terms import refresh_terms, refresh_topics
 
@@ -22,6 +23,8 @@ REFRESHERS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] = [
     ("topics", refresh_topics),
     ("stories", refresh_stories),
     ("authors", refresh_authors),
+    # Needs the story of every item: after "stories".
+    ("facts", refresh_facts),
 ]
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from store import facts
 from store.connection import connect_retrying
 from store.writes import now, refresh_rollups
 
@@ -254,6 +255,7 @@ def apply_corrections(con: duckdb.DuckDBPyConnection) -> int:
                       AND (mentions.sentiment_label IS DISTINCT FROM c.label
                            OR mentions.sentiment IS DISTINCT FROM c.score)""").fetchone()[0]
                 refresh_rollups(con, days)
+                facts.correct_labels(con, table)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

@@ -10,6 +10,7 @@ from pathlib import Path
 from analysis.query import BrandMatcher, Query
 from analysis.sentiment import label, score_about
 from analysis.text import Doc
+from store import facts
 from store.connection import reading, writing
 from store.writes import _MENTION_NAMES, MENTION_SCHEMA, _table, refresh_rollups
 
@@ -160,6 +161,7 @@ def _replace(con, lo: datetime, hi: datetime, brands: list[str] | None, rows: li
             days.append(day)
             day += timedelta(days=1)
         refresh_rollups(con, days)
+        facts.replace_mentions(con, lo, hi)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -6,6 +6,15 @@ from datetime import UTC, datetime
 
 import duckdb
 
+# Who posted an item, as store.facts keeps it on both the item and the mention facts.
+_POSTER = ("author VARCHAR, author_key UBIGINT, first_seen TIMESTAMP, "
+           "is_reply BOOLEAN NOT NULL")
+# One mention with its item's time and dimensions, as the mention facts and story copies
+# keep it.
+_MENTION_ROW = ("published_at TIMESTAMP NOT NULL, item_id VARCHAR NOT NULL, "
+                "brand VARCHAR NOT NULL, source VARCHAR NOT NULL, kind VARCHAR NOT NULL, "
+                "lang VARCHAR, sentiment_label VARCHAR")
+
 # Each migration is (version, name, statements). Never edit one that has shipped: add the next.
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "items, mentions, sources, runs, brands, meta", [
@@ -182,6 +191,95 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             term VARCHAR NOT NULL,
             weight DOUBLE NOT NULL
         )""",
+    ]),
+    # Rollups the Community and Share of voice (stories) reads use instead of joining mentions
+    # with items and stories (store.facts). item_facts: what never changes with brand queries,
+    # one row per item; mention_facts: one row per mention with its item's facts;
+    # story_copies: the mentions of stories of two items or more (the only ones a distinct
+    # count of stories must group); author_days: one row per author and active day, for all
+    # brands (scope '') and per brand, with the running figures that let a read count
+    # authors by segment without grouping by author; author_day_counts: those rows counted;
+    # author_months: those of the most active authors summed by month.
+    (8, "mention facts, story copies, author days and their counts", [
+        f"""CREATE TABLE item_facts (
+            item_id VARCHAR NOT NULL,
+            published_at TIMESTAMP NOT NULL,
+            source VARCHAR NOT NULL,
+            {_POSTER},
+            story_id VARCHAR NOT NULL,
+            multi BOOLEAN NOT NULL,
+            is_question BOOLEAN NOT NULL,
+            replied BOOLEAN NOT NULL
+        )""",
+        f"""CREATE TABLE mention_facts (
+            {_MENTION_ROW},
+            {_POSTER},
+            is_question BOOLEAN NOT NULL,
+            replied BOOLEAN NOT NULL
+        )""",
+        f"""CREATE TABLE story_copies (
+            {_MENTION_ROW},
+            story_id VARCHAR NOT NULL,
+            story_key UBIGINT NOT NULL,
+            first_copy BOOLEAN NOT NULL,
+            head BOOLEAN NOT NULL,
+            prev_at TIMESTAMP,
+            prev_kind_at TIMESTAMP,
+            prev_lang_at TIMESTAMP,
+            prev_tone_at TIMESTAMP,
+            prev_source_at TIMESTAMP
+        )""",
+        """CREATE TABLE author_days (
+            scope VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            author_key UBIGINT NOT NULL,
+            author VARCHAR NOT NULL,
+            day DATE NOT NULL,
+            posts INTEGER NOT NULL,
+            replies INTEGER NOT NULL,
+            first_at TIMESTAMP NOT NULL,
+            last_at TIMESTAMP NOT NULL,
+            first_seen TIMESTAMP NOT NULL,
+            prev_day DATE,
+            prev2_day DATE,
+            regular_from DATE,
+            regular_from_prev DATE,
+            cum_posts BIGINT NOT NULL
+        )""",
+        # author_days counted by everything the segment and newcomer reads test: a few tens
+        # of thousands of rows where author_days has millions (most authors post once).
+        """CREATE TABLE author_day_counts (
+            scope VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            day DATE NOT NULL,
+            prev_day DATE,
+            prev2_day DATE,
+            regular_from DATE,
+            regular_from_prev DATE,
+            first_day DATE NOT NULL,
+            authors BIGINT NOT NULL,
+            posts BIGINT NOT NULL
+        )""",
+        # author_days summed by month for the authors with many posts (store.facts
+        # HEAVY_POSTS or more in that scope): the top posters of a period read whole months
+        # here and only the days of its partial months in author_days.
+        """CREATE TABLE author_months (
+            scope VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            author_key UBIGINT NOT NULL,
+            author VARCHAR NOT NULL,
+            month DATE NOT NULL,
+            posts BIGINT NOT NULL,
+            days BIGINT NOT NULL,
+            replies BIGINT NOT NULL,
+            first_at TIMESTAMP NOT NULL,
+            last_at TIMESTAMP NOT NULL,
+            first_seen TIMESTAMP NOT NULL
+        )""",
+        # A database that already holds items gets them at the next collector run, even one
+        # that brings nothing new (store.writes.DERIVED_STALE).
+        """INSERT INTO meta SELECT 'derived_stale', '1' WHERE EXISTS (SELECT 1 FROM items)
+        ON CONFLICT (key) DO UPDATE SET value = '1'""",
     ]),
     # Items per day and dimensions with the set of brands they name, so the Mentions list can
     # say how many items the filters select without counting distinct ids over every mention

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis import stories as S
+from store import facts
 from store.connection import reading
 from store.filters import Filters
 
@@ -185,10 +186,20 @@ def _prune(con: duckdb.DuckDBPyConnection) -> None:
 
 
 # --- reads ------------------------------------------------------------------------------------
+#
+# Distinct stories = mentions - the extra copies: a story with n copies in a group counts n
+# mentions and one story. Only stories of two items or more have extra copies, and their
+# mentions are in story_copies (store.facts, about a tenth of all): a read counts mentions
+# from the daily rollup and groups only those copies by story, never joining mentions with
+# stories. Mentions newer than the last refresh count as stories of their own, as before
+# they are grouped.
 
 
 def _stories_join(filters: Filters) -> tuple[str, list]:
-    """A join of the filtered mentions with their stories (an unassigned item is its own)."""
+    """A join of the filtered mentions with their stories (an unassigned item is its own).
+
+    What the reads use on a database whose facts rollup is not built yet.
+    """
     where, params = filters.where("published_at", brand_column="brand", timestamp=True,
                                   sentiment_column="sentiment_label")
     # The stories table is in time order too: the same range prunes its row groups.
@@ -202,6 +213,58 @@ def _stories_join(filters: Filters) -> tuple[str, list]:
     return sql, params + sparams
 
 
+def _counts(con: duckdb.DuckDBPyConnection, filters: Filters, grain: str | None = None,
+            dimension: str | None = None) -> tuple[str, list]:
+    """SQL of ``mentions`` and distinct ``stories`` per ``brand``, and per ``period`` (of
+    ``grain``) and/or ``value`` (of ``dimension``) when given."""
+    if grain not in (*GRAINS, None):
+        raise ValueError(f"grain must be day, week or month, not {grain!r}")
+    if dimension not in (*DIMENSIONS, None):
+        raise ValueError(f"dimension must be one of {DIMENSIONS}, not {dimension!r}")
+    keys = ", ".join(k for k, on in (("period", grain), ("value", dimension), ("brand", 1)) if on)
+    at = "CAST(date_trunc('{grain}', {column}) AS DATE) AS period, " if grain else ""
+    value = f"coalesce({dimension}, 'unknown') AS value, " if dimension else ""
+    by_item = at.format(grain=grain, column="published_at") + value + "brand"
+    if not facts.built(con):
+        sql, params = _stories_join(filters)
+        return f"""SELECT {by_item}, count(*) AS mentions,
+                          count(DISTINCT story_id) AS stories
+                   FROM ({sql}) GROUP BY ALL""", params
+    where, params = filters.where(sentiment_column="sentiment_label")
+    cwhere, cparams = filters.where("published_at", brand_column="brand", timestamp=True,
+                                    sentiment_column="sentiment_label")
+    if filters.kinds or filters.sources or filters.langs or filters.sentiments:
+        # A filtered-out copy may come between two kept ones: group the copies by story.
+        extra = f"""SELECT {keys}, sum(copies - 1) AS extra
+                    FROM (SELECT {by_item}, story_key, count(*) AS copies
+                          FROM story_copies {cwhere} GROUP BY ALL)
+                    GROUP BY ALL"""
+    else:
+        # A copy adds no story where the one before it (same story, brand and value) was
+        # published in the same period, within the range.
+        since = (f"greatest(CAST(date_trunc('{grain}', published_at) AS TIMESTAMP), ?)"
+                 if grain else "?")
+        extra = f"""SELECT {by_item}, count(*) AS extra FROM story_copies
+                    {cwhere} {'AND' if cwhere else 'WHERE'}
+                    {facts.PREVIOUS_COPY[dimension]} >= {since} GROUP BY ALL"""
+        cparams = [*cparams, _start(filters)]
+    return f"""
+        WITH m AS (
+            SELECT {at.format(grain=grain, column="day")}{value}brand,
+                   sum(mentions) AS mentions
+            FROM daily_mentions {where} GROUP BY ALL
+        ), x AS ({extra})
+        SELECT {keys}, CAST(m.mentions AS BIGINT) AS mentions,
+               CAST(m.mentions - coalesce(x.extra, 0) AS BIGINT) AS stories
+        FROM m LEFT JOIN x USING ({keys})
+    """, params + cparams
+
+
+def _start(filters: Filters) -> datetime:
+    # "All dates" starts before any copy.
+    return datetime.combine(filters.start or date.min, datetime.min.time())
+
+
 def share_of_voice_stories(db: Path | str, filters: Filters, grain: str = "week") -> pd.DataFrame:
     """Distinct stories and share per brand per period (``day``, ``week`` or ``month``).
 
@@ -211,16 +274,12 @@ def share_of_voice_stories(db: Path | str, filters: Filters, grain: str = "week"
     """
     if grain not in GRAINS:
         raise ValueError(f"grain must be day, week or month, not {grain!r}")
-    sql, params = _stories_join(filters)
     with reading(db) as con:
+        sql, params = _counts(con, filters, grain=grain)
         return con.execute(f"""
             SELECT period, brand, stories,
                    stories / sum(stories) OVER (PARTITION BY period) AS share
-            FROM (
-                SELECT CAST(date_trunc('{grain}', published_at) AS DATE) AS period, brand,
-                       count(DISTINCT story_id) AS stories
-                FROM ({sql}) GROUP BY ALL
-            )
+            FROM ({sql})
             ORDER BY period, brand
         """, params).df()
 
@@ -239,17 +298,15 @@ def share_by(db: Path | str, filters: Filters, dimension: str, unit: str = "ment
         raise ValueError(f"dimension must be one of {DIMENSIONS}, not {dimension!r}")
     if unit not in ("mentions", "stories"):
         raise ValueError(f"unit must be mentions or stories, not {unit!r}")
-    if unit == "mentions":
-        where, params = filters.where(sentiment_column="sentiment_label")
-        inner = f"""SELECT coalesce({dimension}, 'unknown') AS value, brand,
-                           sum(mentions) AS count
-                    FROM daily_mentions {where} GROUP BY ALL"""
-    else:
-        sql, params = _stories_join(filters)
-        inner = f"""SELECT coalesce({dimension}, 'unknown') AS value, brand,
-                           count(DISTINCT story_id) AS count
-                    FROM ({sql}) GROUP BY ALL"""
     with reading(db) as con:
+        if unit == "mentions":
+            where, params = filters.where(sentiment_column="sentiment_label")
+            inner = f"""SELECT coalesce({dimension}, 'unknown') AS value, brand,
+                               sum(mentions) AS count
+                        FROM daily_mentions {where} GROUP BY ALL"""
+        else:
+            sql, params = _counts(con, filters, dimension=dimension)
+            inner = f"SELECT value, brand, stories AS count FROM ({sql})"
         return con.execute(f"""
             SELECT value, brand, CAST(count AS BIGINT) AS count,
                    count / sum(count) OVER (PARTITION BY value) AS share
@@ -267,19 +324,17 @@ def ranking(db: Path | str, filters: Filters, grain: str = "week", unit: str = "
     """
     if grain not in GRAINS:
         raise ValueError(f"grain must be day, week or month, not {grain!r}")
-    if unit == "mentions":
-        where, params = filters.where(sentiment_column="sentiment_label")
-        inner = f"""SELECT CAST(date_trunc('{grain}', day) AS DATE) AS period, brand,
-                           sum(mentions) AS count
-                    FROM daily_mentions {where} GROUP BY ALL"""
-    elif unit == "stories":
-        sql, params = _stories_join(filters)
-        inner = f"""SELECT CAST(date_trunc('{grain}', published_at) AS DATE) AS period, brand,
-                           count(DISTINCT story_id) AS count
-                    FROM ({sql}) GROUP BY ALL"""
-    else:
+    if unit not in ("mentions", "stories"):
         raise ValueError(f"unit must be mentions or stories, not {unit!r}")
     with reading(db) as con:
+        if unit == "mentions":
+            where, params = filters.where(sentiment_column="sentiment_label")
+            inner = f"""SELECT CAST(date_trunc('{grain}', day) AS DATE) AS period, brand,
+                               sum(mentions) AS count
+                        FROM daily_mentions {where} GROUP BY ALL"""
+        else:
+            sql, params = _counts(con, filters, grain=grain)
+            inner = f"SELECT period, brand, stories AS count FROM ({sql})"
         return con.execute(f"""
             SELECT period, brand, CAST(count AS BIGINT) AS count,
                    CAST(rank() OVER (PARTITION BY period ORDER BY count DESC) AS INTEGER) AS rank,
@@ -292,12 +347,11 @@ def ranking(db: Path | str, filters: Filters, grain: str = "week", unit: str = "
 def totals(db: Path | str, filters: Filters) -> pd.DataFrame:
     """Mentions and distinct stories per brand over the period: ``brand``, ``mentions``,
     ``stories``, ``copies`` (mentions per story, 1.0 when nothing is syndicated)."""
-    sql, params = _stories_join(filters)
     with reading(db) as con:
+        sql, params = _counts(con, filters)
         return con.execute(f"""
-            SELECT brand, count(*) AS mentions, count(DISTINCT story_id) AS stories,
-                   count(*) / count(DISTINCT story_id) AS copies
-            FROM ({sql}) GROUP BY brand ORDER BY mentions DESC, brand
+            SELECT brand, mentions, stories, mentions / stories AS copies
+            FROM ({sql}) ORDER BY mentions DESC, brand
         """, params).df()
 
 
@@ -308,19 +362,79 @@ def top_stories(db: Path | str, filters: Filters, limit: int = 20) -> pd.DataFra
     ``last_seen``, ``title`` and ``url`` (of the story's first item). Only stories with two
     copies or more.
     """
-    sql, params = _stories_join(filters)
     with reading(db) as con:
-        return con.execute(f"""
-            WITH hits AS (
+        if facts.built(con):
+            hits = _top_copies(con, filters, limit)
+        else:
+            sql, params = _stories_join(filters)
+            hits = con.execute(f"""
                 SELECT story_id, count(DISTINCT item_id) AS copies,
                        list(DISTINCT brand ORDER BY brand) AS brands,
-                       min(published_at) AS first_seen, max(published_at) AS last_seen
+                       min(published_at) AS first_seen, max(published_at) AS last_seen,
+                       CAST(NULL AS TIMESTAMP) AS head_at
                 FROM ({sql}) GROUP BY story_id HAVING count(DISTINCT item_id) > 1
                 ORDER BY copies DESC, first_seen LIMIT ?
-            )
-            SELECT h.story_id, h.copies, h.brands, h.first_seen, h.last_seen,
-                   coalesce(i.title, left(i.text, 120)) AS title,
-                   CASE WHEN regexp_matches(i.url, '^https?://') THEN i.url END AS url
-            FROM hits h LEFT JOIN items i ON i.item_id = h.story_id
-            ORDER BY h.copies DESC, h.first_seen
-        """, params + [limit]).df()
+            """, params + [limit]).df()
+        # items is in time order: when the first items' publication times are all known,
+        # they prune it to a few row groups.
+        heads = [] if hits["head_at"].isna().any() else sorted(
+            {t.to_pydatetime() for t in hits["head_at"]})
+        within = f"published_at IN ({', '.join('?' for _ in heads)}) AND" if heads else ""
+        con.register("top_story_hits", hits)
+        try:
+            return con.execute(f"""
+                SELECT h.story_id, h.copies, h.brands, h.first_seen, h.last_seen,
+                       coalesce(i.title, left(i.text, 120)) AS title,
+                       CASE WHEN regexp_matches(i.url, '^https?://') THEN i.url END AS url
+                FROM top_story_hits h
+                LEFT JOIN (SELECT item_id, title, text, url FROM items
+                           WHERE {within} item_id IN (SELECT story_id FROM top_story_hits)) i
+                       ON i.item_id = h.story_id
+                ORDER BY h.copies DESC, h.first_seen
+            """, heads).df()
+        finally:
+            con.unregister("top_story_hits")
+
+
+def _top_copies(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int) -> pd.DataFrame:
+    """:func:`top_stories` from ``story_copies``: the biggest stories by integer key, then
+    the names, brands and first items of those only.
+
+    Copies are items: with one brand each counts on its only row; without a brand or tone
+    filter, on its first mention row (``first_copy``); otherwise they are told apart.
+    """
+    where, params = filters.where("published_at", brand_column="brand", timestamp=True,
+                                  sentiment_column="sentiment_label")
+    if len(filters.brands) == 1:
+        copies = "count(*)"
+    elif filters.brands or filters.sentiments:
+        copies = "count(DISTINCT item_id)"
+    else:
+        copies = "count(*) FILTER (first_copy)"
+    hits = con.execute(f"""
+        SELECT story_key, {copies} AS copies, min(published_at) AS first_seen,
+               max(published_at) AS last_seen
+        FROM story_copies {where} GROUP BY story_key HAVING {copies} > 1
+        ORDER BY copies DESC, first_seen LIMIT ?
+    """, params + [limit]).df()
+    keys = [int(k) for k in hits["story_key"]]
+    marks = ", ".join("?" for _ in keys) or "NULL"
+    brands = con.execute(f"""
+        SELECT story_key, list(DISTINCT brand ORDER BY brand) AS brands FROM story_copies
+        {where} {'AND' if where else 'WHERE'} story_key IN ({marks}) GROUP BY story_key
+    """, params + keys).df()
+    # A story is named after its first item: its own row (head) says when it was published,
+    # unless it names no brand, when any copy still tells the name.
+    names = con.execute(f"""
+        SELECT story_key, any_value(story_id) AS story_id, min(published_at) AS head_at
+        FROM story_copies WHERE head AND story_key IN ({marks}) GROUP BY story_key
+    """, keys).df()
+    named = {int(k) for k in names["story_key"]}
+    missing = [k for k in keys if k not in named]
+    if missing:
+        names = pd.concat([names, con.execute(f"""
+            SELECT story_key, any_value(story_id) AS story_id, CAST(NULL AS TIMESTAMP) AS head_at
+            FROM story_copies WHERE story_key IN ({', '.join('?' for _ in missing)})
+            GROUP BY story_key""", missing).df()])
+    out = hits.merge(names, on="story_key", how="left").merge(brands, on="story_key", how="left")
+    return out[["story_id", "copies", "brands", "first_seen", "last_seen", "head_at"]]

@@ -198,8 +198,17 @@ def _add_meta_count(con: duckdb.DuckDBPyConnection, key: str, n: int) -> None:
         [key, str(n)])
 
 
+# The tables kept in time order, with what they are ordered by (the facts rollups of
+# store.facts are appended refresh by refresh, late items with the rest).
+TIME_ORDERED = (("items", "published_at"), ("mentions", "published_at"),
+                ("item_facts", "published_at"), ("mention_facts", "published_at"),
+                ("story_copies", "published_at"), ("author_days", "scope, day"),
+                ("author_day_counts", "scope, day"))
+
+
 def reorder_if_needed(con: duckdb.DuckDBPyConnection, force: bool = False) -> bool:
-    """Rewrite items and mentions in time order when enough rows landed out of order.
+    """Rewrite items, mentions and the facts rollups in time order when enough rows landed
+    out of order.
 
     Time order keeps DuckDB's per-row-group min/max useful, which is what makes date-filtered
     queries fast at millions of rows. Returns True when the tables were rewritten.
@@ -211,9 +220,9 @@ def reorder_if_needed(con: duckdb.DuckDBPyConnection, force: bool = False) -> bo
         return False
     con.execute("BEGIN TRANSACTION")
     try:
-        for table in ("items", "mentions"):
+        for table, column in TIME_ORDERED:
             con.execute(f"CREATE TEMP TABLE sorted_{table} AS "
-                        f"SELECT * FROM {table} ORDER BY published_at")
+                        f"SELECT * FROM {table} ORDER BY {column}")
             con.execute(f"DELETE FROM {table}")
             con.execute(f"INSERT INTO {table} SELECT * FROM sorted_{table}")
             con.execute(f"DROP TABLE sorted_{table}")

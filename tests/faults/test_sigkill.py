@@ -18,7 +18,8 @@ from tests.conftest import ROOT, collect, write_demo_watch
 # Small enough for `make test`, large enough for two batches (runner.BATCH_ITEMS = 5000).
 ITEMS = int(os.environ.get("VEILLE_FAULT_ITEMS", "7000"))
 KILLS = 10
-DERIVED = ("alerts", "daily_terms", "topics", "stories", "authors")
+DERIVED = ("alerts", "daily_terms", "topics", "stories", "authors", "item_facts", "mention_facts",
+           "story_copies", "author_days", "author_day_counts", "author_months")
 
 
 def _open(db: Path) -> duckdb.DuckDBPyConnection:

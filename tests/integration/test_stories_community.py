@@ -12,6 +12,7 @@ from analysis import community as C
 from store import Filters, edits, writing
 from store import community as K
 from store import stories as ST
+from store.facts import refresh_facts
 from store.writes import now, save_brands, write_batch
 from tests.conftest import db_rows as q
 
@@ -44,8 +45,11 @@ def store(db: Path, rows: list) -> None:
 
 
 def refresh(db: Path) -> tuple[int, int]:
+    """Run the stories and authors refreshers, then the facts rollup the reads use."""
     with writing(db) as con:
-        return ST.refresh_stories(con), K.refresh_authors(con)
+        done = ST.refresh_stories(con), K.refresh_authors(con)
+        refresh_facts(con)
+        return done
 
 
 def test_copies_become_one_story_incrementally_and_a_rerun_changes_nothing(tmp_path):
@@ -165,7 +169,17 @@ def test_waiting_list_follows_the_rules_and_the_app_edits(tmp_path):
         sql = q(db, "SELECT regexp_matches(strip_accents(lower(?)), ?)",
                 [text, C.QUESTION_PATTERN])[0][0]
         assert sql == C.is_question(text), item_id
+    # Once the facts rollup is built, the list reads from it: the same posts wait.
+    refresh(db)
+    again = K.needs_answer(db, f, "Opalia").set_index("item_id")
+    assert again["reason"].to_dict() == waiting["reason"].to_dict()
+    assert again.drop(columns="total").equals(waiting.drop(columns="total"))
     edits.set_answered(db, "q2")
     assert set(K.needs_answer(db, f, "Opalia")["item_id"]) == {"q1", "cmp"}
+    assert set(K.needs_answer(db, f, "Opalia")["total"]) == {2}
     assert K.needs_answer(db, f, None).empty
     assert K.needs_answer(db, Filters(brands=("Zephir",)), "Opalia").empty
+    # A reply collected later answers q1, whatever the brand it names.
+    store(db, [item("late", "Il faut résilier par lettre.", parent="q1", brand=None)])
+    refresh(db)
+    assert set(K.needs_answer(db, f, "Opalia")["item_id"]) == {"cmp"}
