@@ -15,8 +15,8 @@ Every public function of the ``store`` modules the pages use is wrapped with a t
 slowest store read of each page is reported (median over the warm runs) with the page's time.
 Peak RSS is the whole process's (every page in one process, like the app server).
 
-``--refresh`` first brings the derived tables (alerts, terms, topics, stories, authors) up to
-date with ``store.derived.REFRESHERS`` inside ``store.writing`` and times each refresher.
+``--refresh`` first brings the derived tables (alerts, terms, topics, stories, authors, facts) up
+to date with ``store.derived.REFRESHERS`` inside ``store.writing`` and times each refresher.
 
 Run: .venv/bin/python benchmarks/bench_pages.py --db /tmp/copy.duckdb [--refresh] [--runs 3]
 """

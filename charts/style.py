@@ -5,12 +5,17 @@ from __future__ import annotations
 import math
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 FONT_FAMILY = "'Source Sans Pro', 'Source Sans 3', 'DejaVu Sans', Arial, sans-serif"
 FONT_SIZE = 16
 TEXT_COLOR = "#31333f"
 GRID_COLOR = "#e6e6e6"
 HEIGHT = 480
+
+# Every new figure copies the default template: naming ours as the default costs one copy per
+# figure where setting it in styled() cost a second one, validated (10 ms, a third of styling).
+pio.templates.default = "plotly_white"
 
 
 def styled(fig: go.Figure, title: str | None = None, height: int = HEIGHT) -> go.Figure:
@@ -19,7 +24,6 @@ def styled(fig: go.Figure, title: str | None = None, height: int = HEIGHT) -> go
     ``title`` is drawn in the figure itself so a PDF export carries it too.
     """
     fig.update_layout(
-        template="plotly_white",
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": FONT_SIZE + 4}}
         if title else None,
         font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOR},

@@ -14,6 +14,7 @@ from analysis import community as C
 from store import edits, facts
 from store.connection import reading
 from store.filters import LAST_DAY, Filters
+from store.transaction import transaction
 
 GRAINS = ("day", "week", "month")
 _WATERMARK = "authors_collected_at"
@@ -51,8 +52,7 @@ def refresh_authors(con: duckdb.DuckDBPyConnection) -> int:
                          params).fetchone()[0]
     if newest is None:
         return 0
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         changed = con.execute(f"""
             INSERT INTO authors
             SELECT source, author, min(published_at), max(published_at)
@@ -64,10 +64,6 @@ def refresh_authors(con: duckdb.DuckDBPyConnection) -> int:
         """, params).fetchone()[0]
         con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
                     "value = excluded.value", [_WATERMARK, newest.isoformat()])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return int(changed)
 
 

@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from store import facts
 from store.connection import connect_retrying
+from store.transaction import transaction
 from store.writes import now, refresh_rollups
 
 LABELS = ("negative", "neutral", "positive")
@@ -239,8 +240,7 @@ def apply_corrections(con: duckdb.DuckDBPyConnection) -> int:
         return 0
     con.register("edit_corrections", table)
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             days = [r[0] for r in con.execute("""
                 SELECT DISTINCT CAST(m.published_at AS DATE) FROM mentions m
                 JOIN edit_corrections c USING (item_id, brand)
@@ -256,10 +256,6 @@ def apply_corrections(con: duckdb.DuckDBPyConnection) -> int:
                            OR mentions.sentiment IS DISTINCT FROM c.score)""").fetchone()[0]
                 refresh_rollups(con, days)
                 facts.correct_labels(con, table)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
     finally:
         con.unregister("edit_corrections")
     return int(changed)

@@ -9,6 +9,7 @@ import duckdb
 import pyarrow as pa
 
 from analysis import community as C
+from store.transaction import transaction
 
 _WATERMARK = "facts_collected_at"
 # The question rule the stored ``is_question`` flags were computed with: when the rule
@@ -227,21 +228,17 @@ def refresh_facts(con: duckdb.DuckDBPyConnection) -> int:
     newest = con.execute(f"SELECT max(collected_at) FROM items {window}", params).fetchone()[0]
     if newest is None and not full:
         return 0
-    con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE facts_fresh AS "
-                    f"SELECT item_id, published_at FROM items {window}", params)
-        done = con.execute("SELECT count(*) FROM facts_fresh").fetchone()[0]
-        _rebuild_items(con, full)
-        _rebuild_mentions(con, full)
-        rebuild_author_days(con, everyone=full)
-        if newest is not None:
-            _set_meta(con, _WATERMARK, newest.isoformat())
-        _set_meta(con, _RULE, _rule())
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE facts_fresh AS "
+                        f"SELECT item_id, published_at FROM items {window}", params)
+            done = con.execute("SELECT count(*) FROM facts_fresh").fetchone()[0]
+            _rebuild_items(con, full)
+            _rebuild_mentions(con, full)
+            rebuild_author_days(con, everyone=full)
+            if newest is not None:
+                _set_meta(con, _WATERMARK, newest.isoformat())
+            _set_meta(con, _RULE, _rule())
     finally:
         for table in _TEMP:
             con.execute(f"DROP TABLE IF EXISTS {table}")

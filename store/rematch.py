@@ -12,6 +12,7 @@ from analysis.sentiment import label, score_about
 from analysis.text import Doc
 from store import facts
 from store.connection import reading, writing
+from store.transaction import transaction
 from store.writes import _MENTION_NAMES, MENTION_SCHEMA, _table, refresh_rollups
 
 # The columns re-matching needs, in the order :func:`mention_rows` reads them.
@@ -140,8 +141,7 @@ def _replace(con, lo: datetime, hi: datetime, brands: list[str] | None, rows: li
     if brands is not None and not brands:
         return
     params = [lo, hi, *(brands or [])]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         old = set(con.execute(f"SELECT item_id, brand FROM mentions WHERE published_at >= ? AND "
                               f"published_at < ?{brand_sql}", params).fetchall())
         new = {(r[0], r[1]) for r in rows}
@@ -162,10 +162,6 @@ def _replace(con, lo: datetime, hi: datetime, brands: list[str] | None, rows: li
             day += timedelta(days=1)
         refresh_rollups(con, days)
         facts.replace_mentions(con, lo, hi)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def preview(db: Path | str, brand: str, proposed: Query, current: Query | None = None,

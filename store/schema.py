@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from store.transaction import transaction
+
 # Who posted an item, as store.facts keeps it on both the item and the mention facts.
 _POSTER = ("author VARCHAR, author_key UBIGINT, first_seen TIMESTAMP, "
            "is_reply BOOLEAN NOT NULL")
@@ -330,14 +332,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     for number, name, statements in sorted(MIGRATIONS, key=lambda m: m[0]):
         if number in applied:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             for statement in statements:
                 con.execute(statement)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
                         [number, name, datetime.now(UTC).replace(tzinfo=None)])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
     return current_version(con)

@@ -13,6 +13,7 @@ from analysis import stories as S
 from store import facts
 from store.connection import reading
 from store.filters import Filters
+from store.transaction import transaction
 
 # New items are matched against the signatures of items published this close to them; older
 # signatures are dropped, so the matching tables stay the size of a month of data.
@@ -131,18 +132,14 @@ def _assign(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
     names = ("story_ids", "story_new", "story_new_sigs", "story_new_bands")
     for name, table in zip(names, (ids, new_stories, new_sigs, new_bands), strict=True):
         con.register(name, table)
-    con.execute("BEGIN TRANSACTION")
     try:
-        # An item whose text changed is grouped again: its earlier rows go first.
-        for table in ("stories", "story_signatures", "story_bands"):
-            con.execute(f"DELETE FROM {table} WHERE item_id IN (SELECT item_id FROM story_ids)")
-        con.execute("INSERT INTO stories SELECT * FROM story_new ORDER BY published_at")
-        con.execute("INSERT INTO story_signatures SELECT * FROM story_new_sigs")
-        con.execute("INSERT INTO story_bands SELECT * FROM story_new_bands")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            # An item whose text changed is grouped again: its earlier rows go first.
+            for table in ("stories", "story_signatures", "story_bands"):
+                con.execute(f"DELETE FROM {table} WHERE item_id IN (SELECT item_id FROM story_ids)")
+            con.execute("INSERT INTO stories SELECT * FROM story_new ORDER BY published_at")
+            con.execute("INSERT INTO story_signatures SELECT * FROM story_new_sigs")
+            con.execute("INSERT INTO story_bands SELECT * FROM story_new_bands")
     finally:
         for name in names:
             con.unregister(name)

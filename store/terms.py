@@ -17,6 +17,7 @@ from analysis.terms import brand_words, distinctive, emerging, terms
 from analysis.topics import fit_topics
 from store.connection import reading
 from store.filters import Filters
+from store.transaction import transaction
 
 # Bump when the extraction changes: every day is then recomputed at the next refresh.
 TERMS_VERSION = "1"
@@ -62,10 +63,9 @@ def refresh_terms(con: duckdb.DuckDBPyConnection) -> int:
         WHERE d.day IS NULL OR d.items <> n.items OR d.last_collected <> n.last_collected
               OR d.version <> ?
         ORDER BY n.day""", [version]).fetchall()
-    con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM daily_terms WHERE day NOT IN (SELECT day FROM terms_now)")
-    con.execute("DELETE FROM terms_days WHERE day NOT IN (SELECT day FROM terms_now)")
-    con.execute("COMMIT")
+    with transaction(con):
+        con.execute("DELETE FROM daily_terms WHERE day NOT IN (SELECT day FROM terms_now)")
+        con.execute("DELETE FROM terms_days WHERE day NOT IN (SELECT day FROM terms_now)")
     chunk: list[date] = []
     size = 0
     for day, items in dirty:
@@ -112,25 +112,21 @@ def _refresh_days(con: duckdb.DuckDBPyConnection, days: list[date], banned: set[
         "n": pa.array(list(counts.values()), pa.int32()),
     })
     con.register("terms_new", table)
-    con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM daily_terms WHERE day IN (SELECT day FROM terms_chunk)")
-        con.execute(f"""
-            INSERT INTO daily_terms (day, brand, lang, term, ngram, n)
-            SELECT day, brand, lang, term, ngram, n FROM terms_new
-            QUALIFY row_number() OVER (PARTITION BY day, brand, lang, ngram > 1
-                                       ORDER BY n DESC, term)
-                    <= CASE WHEN ngram > 1 THEN {TOP_PHRASES} ELSE {TOP_TERMS} END
-            ORDER BY day""")
-        con.execute("DELETE FROM terms_days WHERE day IN (SELECT day FROM terms_chunk)")
-        con.execute("""
-            INSERT INTO terms_days (day, items, last_collected, version)
-            SELECT day, items, last_collected, ? FROM terms_now
-            WHERE day IN (SELECT day FROM terms_chunk)""", [version])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            con.execute("DELETE FROM daily_terms WHERE day IN (SELECT day FROM terms_chunk)")
+            con.execute(f"""
+                INSERT INTO daily_terms (day, brand, lang, term, ngram, n)
+                SELECT day, brand, lang, term, ngram, n FROM terms_new
+                QUALIFY row_number() OVER (PARTITION BY day, brand, lang, ngram > 1
+                                           ORDER BY n DESC, term)
+                        <= CASE WHEN ngram > 1 THEN {TOP_PHRASES} ELSE {TOP_TERMS} END
+                ORDER BY day""")
+            con.execute("DELETE FROM terms_days WHERE day IN (SELECT day FROM terms_chunk)")
+            con.execute("""
+                INSERT INTO terms_days (day, items, last_collected, version)
+                SELECT day, items, last_collected, ? FROM terms_now
+                WHERE day IN (SELECT day FROM terms_chunk)""", [version])
     finally:
         con.unregister("terms_new")
         con.unregister("terms_chunk")
@@ -160,8 +156,7 @@ def refresh_topics(con: duckdb.DuckDBPyConnection) -> int:
              if " " not in t} for title, text in rows]
     found = fit_topics(docs, k=TOPICS_K)
     fitted = datetime.now()
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM topic_terms")
         con.execute("DELETE FROM topics")
         for topic in found:
@@ -169,10 +164,6 @@ def refresh_topics(con: duckdb.DuckDBPyConnection) -> int:
                         [topic.topic_id, topic.label, list(topic.top_terms), fitted, len(docs)])
             con.executemany("INSERT INTO topic_terms VALUES (?, ?, ?)",
                             [[topic.topic_id, t, w] for t, w in topic.weights.items()])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return len(found)
 
 

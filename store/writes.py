@@ -11,6 +11,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from store.transaction import transaction
+
 ITEM_COLUMNS = [
     ("item_id", pa.string()), ("source", pa.string()), ("kind", pa.string()), ("url", pa.string()),
     ("title", pa.string()), ("text", pa.string()), ("author", pa.string()),
@@ -74,23 +76,19 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: Sequence[tuple], mentions
     """
     items_table = _table(items, ITEM_SCHEMA)
     mentions_table = _table(list(mentions), MENTION_SCHEMA)
-    con.execute("BEGIN TRANSACTION")
     try:
-        result = _write(con, items_table, mentions_table) if items else BatchResult()
-        if result.new or result.updated:
-            # In the batch's transaction: a run killed before its derived tables were refreshed
-            # leaves this mark, and the next run refreshes them even if it stores nothing new.
-            set_meta(con, DERIVED_STALE, "1")
-        con.execute(
-            "INSERT INTO sources (name, kind, state, items_total) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, state = excluded.state, "
-            "items_total = sources.items_total + excluded.items_total",
-            [source, kind, json.dumps(state, default=str), result.new],
-        )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            result = _write(con, items_table, mentions_table) if items else BatchResult()
+            if result.new or result.updated:
+                # In the batch's transaction: a run killed before its derived tables were refreshed
+                # leaves this mark, and the next run refreshes them even if it stores nothing new.
+                set_meta(con, DERIVED_STALE, "1")
+            con.execute(
+                "INSERT INTO sources (name, kind, state, items_total) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, state = excluded.state, "
+                "items_total = sources.items_total + excluded.items_total",
+                [source, kind, json.dumps(state, default=str), result.new],
+            )
     finally:
         for name in ("batch_items", "batch_mentions"):
             try:
@@ -218,8 +216,7 @@ def reorder_if_needed(con: duckdb.DuckDBPyConnection, force: bool = False) -> bo
     total = con.execute("SELECT count(*) FROM items").fetchone()[0]
     if not force and (not late or not total or late[0] < REORDER_SHARE * total):
         return False
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table, column in TIME_ORDERED:
             con.execute(f"CREATE TEMP TABLE sorted_{table} AS "
                         f"SELECT * FROM {table} ORDER BY {column}")
@@ -227,21 +224,16 @@ def reorder_if_needed(con: duckdb.DuckDBPyConnection, force: bool = False) -> bo
             con.execute(f"INSERT INTO {table} SELECT * FROM sorted_{table}")
             con.execute(f"DROP TABLE sorted_{table}")
         con.execute("DELETE FROM meta WHERE key = 'rows_out_of_order'")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return True
 
 
 def save_brands(con: duckdb.DuckDBPyConnection, brands: Sequence[Any]) -> None:
     """Replace the stored brand list (name, query, own, colour, order) with the config's."""
-    con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM brands")
-    if brands:
-        con.executemany("INSERT INTO brands VALUES (?, ?, ?, ?, ?)",
-                        [[b.name, b.query, b.own, b.color, i] for i, b in enumerate(brands)])
-    con.execute("COMMIT")
+    with transaction(con):
+        con.execute("DELETE FROM brands")
+        if brands:
+            con.executemany("INSERT INTO brands VALUES (?, ?, ?, ?, ?)",
+                            [[b.name, b.query, b.own, b.color, i] for i, b in enumerate(brands)])
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:

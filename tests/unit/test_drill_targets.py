@@ -214,6 +214,32 @@ def test_the_words_answer_in_areas_that_never_overlap():
     assert len(fig.data[1].x) == len(areas)
 
 
+@pytest.mark.parametrize("size", [(640, 320), (1000, 500)], ids=["screen", "print"])
+def test_the_click_areas_lie_over_the_ink_the_image_shows(size):
+    # The layout is searched on a smaller canvas and drawn larger: the areas must follow the
+    # drawing, or clicks would land beside the words.
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    words = pd.DataFrame({"term": [f"mot{i}" for i in range(30)] + ["réseau", "panne"],
+                          "n": [2 + i % 5 for i in range(30)] + [300, 120]})
+    fig = wordcloud_chart(words, "#1f77b4", size=size)
+    png = base64.b64decode(fig.data[0].source.split(",", 1)[1])
+    image = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    assert image.shape == (size[1], size[0])
+    covered = np.zeros(image.shape, dtype=bool)
+    hits = fig.data[1]
+    for left, width, middle, tall in zip(hits.base, hits.x, hits.y, hits.width, strict=True):
+        top = int(round(middle - tall / 2))
+        covered[top:top + int(tall), int(left):int(left + width)] = True
+    ink = image < 250
+    assert ink.sum() > 0.02 * image.size
+    assert (ink & covered).sum() / ink.sum() > 0.97
+
+
 def test_a_theme_bar_opens_the_brand_with_the_themes_first_word():
     shares = pd.DataFrame({"topic_id": [0, 0, 1, 1], "label": ["prix · forfait · cher"] * 2
                            + ["réseau · panne · 5g"] * 2, "brand": ["Acme", "Bolt"] * 2,
