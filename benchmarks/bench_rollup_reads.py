@@ -2,7 +2,8 @@
 
 The page benchmark (``bench_pages.py``) gives each page's time and its slowest read; this one
 times every read those two pages make (median of ``--runs``), for the last 30 days and all
-dates, with and without a brand filter, so a change to one read shows on its own.
+dates, with and without a brand filter, and over all dates with the filters the Community
+rollup cannot answer (a language, two brands, a kind), so a change to one read shows on its own.
 
 Run: .venv/bin/python benchmarks/bench_rollup_reads.py --db /tmp/copy.duckdb [--runs 3]
 """
@@ -56,6 +57,10 @@ def main() -> None:
         "30 d, 1 brand": (Filters(start=last - timedelta(days=29), end=last,
                                   brands=("Tilia",)), "day"),
         "all, 1 brand": (Filters(brands=("Tilia",)), "week"),
+        # Filters the Community rollup cannot answer (store.community._by_days): the long way.
+        "all, French": (Filters(langs=("fr",)), "week"),
+        "all, 2 brands": (Filters(brands=("Tilia", "Orbis")), "week"),
+        "all, 1 kind": (Filters(kinds=("reddit",)), "week"),
     }
     print("| read | " + " | ".join(views) + " |")
     print("|---|" + "---|" * len(views))

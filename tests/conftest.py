@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -90,6 +91,24 @@ def collect(config: Path, db: Path, *extra: str, check: bool = True,
         raise AssertionError(f"collectors run failed ({proc.returncode}):\n{proc.stdout}\n"
                              f"{proc.stderr}")
     return proc
+
+
+def start_watch(config: Path, db: Path, **popen) -> subprocess.Popen:
+    """Start ``python -m collectors watch`` for real, quiet; ``popen`` says where its output
+    goes."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "collectors", "watch", "--config", str(config), "--db", str(db),
+         "--quiet"], cwd=ROOT, env=dict(os.environ), **popen)
+
+
+def stop_watch(proc: subprocess.Popen) -> None:
+    """Stop a collector as Ctrl-C would, killing it if it has not stopped within 30 s."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
 
 
 @pytest.fixture(scope="session")

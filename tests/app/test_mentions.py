@@ -223,14 +223,22 @@ def test_a_clicked_point_becomes_the_mentions_filters():
                                                                date(2026, 2, 28))
 
 
-def test_a_database_left_by_an_older_version_is_upgraded_when_the_app_opens_it(
-        monkeypatch, demo_db, tmp_path):
+def older_copy(demo_db: Path, tmp_path: Path, drop: bool) -> Path:
+    """A copy of the demo database with migration 9 unrecorded, its table dropped or (to make
+    the upgrade fail) left in place."""
     db = tmp_path / "veille.duckdb"
     shutil.copy(demo_db, db)
-    # As an earlier Veille left it: without the items rollup that counts the list.
     with writing(db) as con:
-        con.execute("DROP TABLE daily_items")
+        if drop:
+            con.execute("DROP TABLE daily_items")
         con.execute("DELETE FROM schema_migrations WHERE version = 9")
+    return db
+
+
+def test_a_database_left_by_an_older_version_is_upgraded_when_the_app_opens_it(
+        monkeypatch, demo_db, tmp_path):
+    # As an earlier Veille left it: without the items rollup that counts the list.
+    db = older_copy(demo_db, tmp_path, drop=True)
     end = rows(db, "SELECT max(CAST(published_at AS DATE)) FROM mentions")[0][0]
     at = open_mentions(monkeypatch, db)
     expected = expected_items(db, end - timedelta(days=29), end)
@@ -240,11 +248,8 @@ def test_a_database_left_by_an_older_version_is_upgraded_when_the_app_opens_it(
 
 def test_a_database_that_cannot_be_upgraded_is_explained_not_a_traceback(
         monkeypatch, demo_db, tmp_path):
-    db = tmp_path / "veille.duckdb"
-    shutil.copy(demo_db, db)
     # The upgrade will fail: the table it creates is already there, unrecorded.
-    with writing(db) as con:
-        con.execute("DELETE FROM schema_migrations WHERE version = 9")
+    db = older_copy(demo_db, tmp_path, drop=False)
     monkeypatch.setenv("VEILLE_DB", str(db))
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert not at.exception, [e.value for e in at.exception]

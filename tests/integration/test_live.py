@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
-import sys
 import threading
 import time
 from datetime import datetime, timedelta
@@ -16,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from store import reading
-from tests.conftest import ROOT, collect
+from tests.conftest import ROOT, collect, start_watch, stop_watch
 
 SESSIONS = 3
 DURATION = 45.0  # seconds of live meeting
@@ -83,22 +81,15 @@ def watching(tmp_path):
     feed.write(30)
     db = tmp_path / "veille.duckdb"
     collect(tmp_path / "watch.toml", db)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "collectors", "watch", "--config", str(tmp_path / "watch.toml"),
-         "--db", str(db), "--quiet"], cwd=ROOT, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    proc = start_watch(tmp_path / "watch.toml", db, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
     feed.thread.start()
     try:
         yield db, feed, proc
     finally:
         feed.stop.set()
         feed.thread.join()
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
+        stop_watch(proc)
 
 
 def test_live_sessions_follow_a_running_collector_without_a_lock_error(monkeypatch, watching):

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from store import reading
-from tests.conftest import ROOT
+from tests.conftest import start_watch, stop_watch
 
 PATIENCE = 60.0
 WATCH = """name = "Reload"
@@ -69,10 +66,7 @@ def test_watch_picks_up_new_brands_and_keeps_going_through_a_broken_edit(tmp_pat
     config.write_text(WATCH.format(extra=""), encoding="utf-8")
     _append(stream, 0, 5)
     with log.open("w") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "collectors", "watch", "--config", str(config), "--db",
-             str(db), "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
-            env=dict(os.environ))
+        proc = start_watch(config, db, stdout=subprocess.DEVNULL, stderr=err)
     try:
         _wait_for("the first posts", lambda: _brand_mentions(db, "Acme") == 5, proc, log)
         assert _brand_mentions(db, "Initech") == 0
@@ -93,9 +87,4 @@ def test_watch_picks_up_new_brands_and_keeps_going_through_a_broken_edit(tmp_pat
         # The app's brand list follows too.
         assert ("Initech", "initech") in _rows(db, "SELECT name, query FROM brands")
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_watch(proc)
