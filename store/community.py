@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -104,8 +105,10 @@ def _start(filters: Filters) -> date:
     return filters.start or date.min
 
 
-def _posts(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, list]:
-    """SQL of the filtered mentions by named authors: one row per (item, brand).
+def _posts(con: duckdb.DuckDBPyConnection, filters: Filters,
+           threshold: int | None = None) -> tuple[str, list]:
+    """SQL of the filtered mentions by named authors: one row per (item, brand); only of the
+    authors with ``threshold`` posts or more ever when given (the facts rollup is built).
 
     Columns: ``item_id``, ``brand``, ``source``, ``published_at``, ``author``, ``author_key``,
     ``is_reply``, ``first_seen`` (first post ever on the source). Read from ``mention_facts``
@@ -114,6 +117,10 @@ def _posts(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, list]
     where, params = filters.where("published_at", brand_column="brand", timestamp=True)
     if facts.built(con):
         where = (where + " AND" if where else "WHERE") + " author_key IS NOT NULL"
+        if threshold is not None and threshold > 1:
+            where += (" AND author_key IN (SELECT author_key FROM author_days "
+                      "WHERE scope = '' AND cum_posts >= ?)")
+            params = params + [threshold]
         return f"""SELECT item_id, brand, source, published_at, author, author_key, is_reply,
                           first_seen
                    FROM mention_facts {where}""", params
@@ -133,8 +140,9 @@ def _posts(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, list]
     return sql, params + iparams
 
 
-def _per_author(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, list]:
-    sql, params = _posts(con, filters)
+def _per_author(con: duckdb.DuckDBPyConnection, filters: Filters,
+                threshold: int | None = None) -> tuple[str, list]:
+    sql, params = _posts(con, filters, threshold)
     return f"""
         SELECT source, author_key, any_value(author) AS author,
                count(DISTINCT item_id) AS posts,
@@ -158,37 +166,59 @@ def authors(db: Path | str, filters: Filters, limit: int = 50) -> pd.DataFrame:
         by_days = _by_days(con, filters)
         if by_days is not None:
             return _top_by_days(con, by_days, limit)
-        sql, params = _per_author(con, filters)
-        return con.execute(f"""
-            SELECT source, author, posts, days, replies, brands, first_post, last_post,
-                   first_seen, {_SEGMENT_SQL} AS segment
-            FROM ({sql})
-            ORDER BY posts DESC, days DESC, source, author
-            LIMIT ?
-        """, params + [limit]).df()
+        if facts.built(con):
+            # A language, several brands or a kind split authors' days: group their posts,
+            # but only those of the authors who can be in the top.
+            return _top_of(lambda threshold: _top_of_posts(con, filters, limit, threshold),
+                           limit)
+        return _top_of_posts(con, filters, limit, None)
+
+
+def _top_of_posts(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int,
+                  threshold: int | None) -> pd.DataFrame:
+    """:func:`authors` by grouping the filtered posts by author: of every author
+    (``threshold`` None), or of those with ``threshold`` posts or more ever."""
+    sql, params = _per_author(con, filters, threshold)
+    return con.execute(f"""
+        SELECT source, author, posts, days, replies, brands, first_post, last_post,
+               first_seen, {_SEGMENT_SQL} AS segment
+        FROM ({sql})
+        ORDER BY posts DESC, days DESC, source, author
+        LIMIT ?
+    """, params + [limit]).df()
+
+
+def _top_of(ranked: Callable[[int], pd.DataFrame], limit: int) -> pd.DataFrame:
+    """The top ``limit`` authors, from ``ranked(T)``: the top of the authors with T posts or
+    more ever.
+
+    An author with fewer than T posts ever has fewer than T in the period: when the top
+    ends at T posts or more, nobody else can enter it. The first try is at
+    :data:`TOP_THRESHOLD`; if the top comes out short, the next uses the last one's posts
+    (which then qualifies), or a quarter of T, down to 1 (everyone).
+    """
+    threshold = TOP_THRESHOLD
+    while True:
+        top = ranked(threshold)
+        full = 0 < limit == len(top)
+        if threshold <= 1 or (full and top["posts"].iloc[-1] >= threshold):
+            return top
+        threshold = int(top["posts"].iloc[-1]) if full else max(1, threshold // 4)
 
 
 def _top_by_days(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int) -> pd.DataFrame:
     """:func:`authors` from ``author_months`` and ``author_days``, grouping only the authors
     who can be in the top.
 
-    An author with fewer than T posts ever has fewer than T in the period: when the top
-    ``limit`` of the authors with T posts or more ever ends at T posts or more, nobody else
-    can enter it. First T is :data:`store.facts.HEAVY_POSTS`, whose authors have their whole
-    months of the period summed already (only the days of its partial months are read).
-    Then, from :data:`TOP_THRESHOLD`, if the top comes out short, the next try uses the last
-    one's posts (which then qualifies), or a quarter of T.
+    The first try takes the authors with :data:`store.facts.HEAVY_POSTS` posts or more ever,
+    whose whole months of the period are summed already (only the days of its partial months
+    are read): when its top ends at that many posts, nobody else can enter it. Otherwise
+    :func:`_top_of` narrows by posts ever.
     """
     top = _ranked(con, filters, limit, None)
     if 0 < limit == len(top) and top["posts"].iloc[-1] >= facts.HEAVY_POSTS:
         return top
-    threshold = TOP_THRESHOLD
-    while True:
-        top = _ranked(con, filters, limit, threshold)
-        full = 0 < limit == len(top)
-        if threshold <= 1 or (full and top["posts"].iloc[-1] >= threshold):
-            return top
-        threshold = int(top["posts"].iloc[-1]) if full else max(1, threshold // 4)
+    return _top_of(lambda threshold: _ranked(con, filters, limit, threshold), limit)
 
 
 def _heavy_rows(filters: Filters) -> tuple[str, list]:
