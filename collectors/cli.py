@@ -161,7 +161,7 @@ def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> in
                 with writing(db) as con:
                     reorder_if_needed(con)
                     refresh_derived(con, bool(result.new or result.updated), sys.stderr,
-                                    corrections=False)
+                                    corrections=False, progress=progress)
         time.sleep(max(0.2, min(min(due.values(), default=5.0) - time.monotonic(), 5.0)))
 
 

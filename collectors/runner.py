@@ -17,7 +17,7 @@ from collectors.base import CollectorError, Context, Item
 from collectors.pipeline import Analyser, content_hash
 from config import Source, Watch
 from store import writing
-from store.derived import refresh_all
+from store.derived import REFRESHERS, refresh_all
 from store.edits import apply_corrections
 from store.writes import (
     clear_derived_stale,
@@ -95,26 +95,42 @@ def run(watch: Watch, db_path: Path | str, only: list[str] | None = None,
     finally:
         with writing(db_path) as con:
             reorder_if_needed(con)
-            refresh_derived(con, any(r.new or r.updated for r in results), stream)
+            refresh_derived(con, any(r.new or r.updated for r in results), stream,
+                            progress=progress)
     return results
 
 
-def refresh_derived(con, changed: bool, stream: TextIO, corrections: bool = True) -> None:
+def refresh_derived(con, changed: bool, stream: TextIO, corrections: bool = True,
+                    progress: bool = True) -> None:
     """Rebuild the derived tables (alerts, terms…) when items changed.
 
     Items changed in this run (``changed``) or in an earlier run killed before it got here (the
     stale mark its batches left): either way every refresher runs, and the mark is cleared only
     when all of them succeeded. Otherwise, with ``corrections``, only the sentiment corrections
-    made in the app are applied.
+    made in the app are applied. With ``progress``, a bar on ``stream`` names the table being
+    refreshed: the first run on a database of millions of items spends minutes here.
     """
     if changed or derived_stale(con):
         failures: list[str] = []
 
         def warn(message: str) -> None:
             failures.append(message)
-            print(f"warning: {message}", file=stream)
+            bar.write(f"warning: {message}", file=stream)
 
-        refresh_all(con, warn=warn)
+        bar = tqdm(total=len(REFRESHERS), desc="analysis tables", unit=" tables", file=stream,
+                   disable=not progress, mininterval=0.5, dynamic_ncols=True, leave=False)
+
+        started: list[str] = []
+
+        def step(name: str) -> None:
+            if started:
+                bar.update()
+            started.append(name)
+            bar.set_postfix_str(name)
+
+        with bar:
+            refresh_all(con, warn=warn, step=step)
+            bar.update(1)
         if not failures:
             clear_derived_stale(con)
     elif corrections:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -15,6 +15,7 @@ from analysis import community as C
 from store import edits, facts
 from store.connection import reading
 from store.filters import LAST_DAY, Filters
+from store.meta import get_time, set_meta
 from store.transaction import transaction
 
 GRAINS = ("day", "week", "month")
@@ -41,13 +42,7 @@ def refresh_authors(con: duckdb.DuckDBPyConnection) -> int:
     seen are merged with min/max, so running it twice changes nothing. Returns the number of
     (source, author) rows inserted or updated.
     """
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [_WATERMARK]).fetchone()
-    since = None
-    if row:
-        try:
-            since = datetime.fromisoformat(row[0])
-        except ValueError:
-            since = None
+    since = get_time(con, _WATERMARK)
     window, params = ("", []) if since is None else ("AND collected_at >= ?", [since - MARGIN])
     newest = con.execute(f"SELECT max(collected_at) FROM items WHERE true {window}",
                          params).fetchone()[0]
@@ -63,8 +58,7 @@ def refresh_authors(con: duckdb.DuckDBPyConnection) -> int:
                 first_seen = least(authors.first_seen, excluded.first_seen),
                 last_seen = greatest(authors.last_seen, excluded.last_seen)
         """, params).fetchone()[0]
-        con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
-                    "value = excluded.value", [_WATERMARK, newest.isoformat()])
+        set_meta(con, _WATERMARK, newest.isoformat())
     return int(changed)
 
 

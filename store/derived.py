@@ -28,9 +28,13 @@ REFRESHERS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] = [
 ]
 
 
-def refresh_all(con: duckdb.DuckDBPyConnection, warn: Callable[[str], None] = print) -> None:
-    """Run every refresher; one failing is reported and never blocks the others or the data."""
+def refresh_all(con: duckdb.DuckDBPyConnection, warn: Callable[[str], None] = print,
+                step: Callable[[str], None] | None = None) -> None:
+    """Run every refresher; one failing is reported (``warn``) and never blocks the others or
+    the data. ``step`` is told each refresher's name as it starts (for a progress bar)."""
     for name, refresh in REFRESHERS:
+        if step is not None:
+            step(name)
         try:
             refresh(con)
         except Exception as exc:  # noqa: BLE001 - derived data can be rebuilt on the next run

@@ -9,6 +9,7 @@ import duckdb
 import pyarrow as pa
 
 from analysis import community as C
+from store.meta import get_meta, get_time, set_meta
 from store.transaction import transaction
 
 _WATERMARK = "facts_collected_at"
@@ -177,23 +178,6 @@ _COUNT_KEY = ("scope, source, day, prev_day, prev2_day, regular_from, regular_fr
               "CAST(first_seen AS DATE) AS first_day")
 
 
-def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
-
-
-def _set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
-    con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
-                "value = excluded.value", [key, value])
-
-
-def _stamp(value: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _rule() -> str:
     return hashlib.sha256(C.QUESTION_PATTERN.encode()).hexdigest()
 
@@ -202,7 +186,7 @@ def built(con: duckdb.DuckDBPyConnection) -> bool:
     """True once the facts tables exist and a refresh has filled them (reads use them then)."""
     exists = con.execute("SELECT count(*) FROM information_schema.tables "
                          "WHERE table_name = 'author_days'").fetchone()[0]
-    return bool(exists) and _meta(con, _WATERMARK) is not None
+    return bool(exists) and get_meta(con, _WATERMARK) is not None
 
 
 def refresh_facts(con: duckdb.DuckDBPyConnection) -> int:
@@ -218,12 +202,12 @@ def refresh_facts(con: duckdb.DuckDBPyConnection) -> int:
     transaction: a killed refresh leaves the previous state, and running it twice changes
     nothing. Returns the number of items (re)built.
     """
-    since = _stamp(_meta(con, _WATERMARK))
-    stories_since = _stamp(_meta(con, "stories_collected_at"))
+    since = get_time(con, _WATERMARK)
+    stories_since = get_time(con, "stories_collected_at")
     # Never ahead of the stories refresher: items it has yet to group come back next time.
     if since is not None and stories_since is not None:
         since = min(since, stories_since)
-    full = since is None or _meta(con, _RULE) != _rule()
+    full = since is None or get_meta(con, _RULE) != _rule()
     window, params = ("", []) if full else ("WHERE collected_at >= ?", [since - MARGIN])
     newest = con.execute(f"SELECT max(collected_at) FROM items {window}", params).fetchone()[0]
     if newest is None and not full:
@@ -237,8 +221,8 @@ def refresh_facts(con: duckdb.DuckDBPyConnection) -> int:
             _rebuild_mentions(con, full)
             rebuild_author_days(con, everyone=full)
             if newest is not None:
-                _set_meta(con, _WATERMARK, newest.isoformat())
-            _set_meta(con, _RULE, _rule())
+                set_meta(con, _WATERMARK, newest.isoformat())
+            set_meta(con, _RULE, _rule())
     finally:
         for table in _TEMP:
             con.execute(f"DROP TABLE IF EXISTS {table}")

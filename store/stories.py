@@ -13,6 +13,7 @@ from analysis import stories as S
 from store import facts
 from store.connection import reading
 from store.filters import Filters
+from store.meta import get_time, set_meta
 from store.transaction import transaction
 
 # New items are matched against the signatures of items published this close to them; older
@@ -28,21 +29,6 @@ GRAINS = ("day", "week", "month")
 DIMENSIONS = ("kind", "lang", "sentiment_label", "source")
 
 
-def _watermark(con: duckdb.DuckDBPyConnection, key: str) -> datetime | None:
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    if not row:
-        return None
-    try:
-        return datetime.fromisoformat(row[0])
-    except ValueError:
-        return None
-
-
-def _set_watermark(con: duckdb.DuckDBPyConnection, key: str, value: datetime) -> None:
-    con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
-                "value = excluded.value", [key, value.isoformat()])
-
-
 def refresh_stories(con: duckdb.DuckDBPyConnection, chunk: int = CHUNK) -> int:
     """Assign every item without a story (or whose text changed) to one; a derived refresher.
 
@@ -52,7 +38,7 @@ def refresh_stories(con: duckdb.DuckDBPyConnection, chunk: int = CHUNK) -> int:
     match, or starts its own. Running it again with nothing new changes nothing. Returns the
     number of items assigned.
     """
-    since = _watermark(con, _WATERMARK)
+    since = get_time(con, _WATERMARK)
     window = "" if since is None else "AND i.collected_at >= ?"
     params = [] if since is None else [since - MARGIN]
     # A second cursor streams the pending items while the first writes the results.
@@ -80,7 +66,7 @@ def refresh_stories(con: duckdb.DuckDBPyConnection, chunk: int = CHUNK) -> int:
     finally:
         reader.close()
     if newest is not None and newest != since:
-        _set_watermark(con, _WATERMARK, newest)
+        set_meta(con, _WATERMARK, newest.isoformat())
     _prune(con)
     return done
 

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from store.meta import get_meta, set_meta
 from store.transaction import transaction
 
 ITEM_COLUMNS = [
@@ -236,16 +237,9 @@ def save_brands(con: duckdb.DuckDBPyConnection, brands: Sequence[Any]) -> None:
                             [[b.name, b.query, b.own, b.color, i] for i, b in enumerate(brands)])
 
 
-def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
-    """Store one key/value about the watch (its name, whether it holds demo data…)."""
-    con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
-                "excluded.value", [key, value])
-
-
 def derived_stale(con: duckdb.DuckDBPyConnection) -> bool:
     """True when items changed since the derived tables were last rebuilt in full."""
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [DERIVED_STALE]).fetchone()
-    return bool(row and row[0] == "1")
+    return get_meta(con, DERIVED_STALE) == "1"
 
 
 def clear_derived_stale(con: duckdb.DuckDBPyConnection) -> None:

@@ -42,6 +42,22 @@ def test_second_run_adds_nothing_and_source_option(tmp_path):
     assert rows(db, "SELECT count(*) FROM runs") == [(2,)]
 
 
+def test_progress_names_each_analysis_table_as_it_is_rebuilt(tmp_path):
+    # The first run on millions of items spends minutes after the last source: say on what.
+    config = write_demo_watch(tmp_path, items=400)
+    proc = subprocess.run(
+        [sys.executable, "-m", "collectors", "run", "--config", str(config), "--db",
+         str(tmp_path / "v.duckdb")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    frames = proc.stderr.replace("\r", "\n")
+    assert "analysis tables" in frames
+    for name in ("alerts", "stories", "authors", "facts"):
+        assert f", {name}]" in frames, name
+    # --quiet keeps stderr for problems only.
+    again = collect(config, tmp_path / "w.duckdb")
+    assert "analysis tables" not in again.stderr
+
+
 def test_every_item_gets_language_and_sentiment(tmp_path):
     config = write_demo_watch(tmp_path, items=400)
     db = tmp_path / "v.duckdb"
