@@ -50,8 +50,10 @@ def _cloud(df: pd.DataFrame, color: str, width: int, height: int) -> WordCloud:
                       scale=LAYOUT_SCALE, background_color="white", random_state=7,
                       prefer_horizontal=0.95, max_words=len(frequencies),
                       margin=4 // LAYOUT_SCALE, color_func=_shades(color), collocations=False,
-                      # Smaller words can be neither read on a wall screen nor clicked.
-                      min_font_size=max(10, height // 32) // LAYOUT_SCALE)
+                      # Smaller words can be neither read on a wall screen nor clicked: a
+                      # cloud is shown a third of a screen wide, about 0.55 of its pixels,
+                      # so 14 pixels show as 8. Words left out are in the key terms table.
+                      min_font_size=max(14, height // 22) // LAYOUT_SCALE)
     return cloud.generate_from_frequencies(frequencies)
 
 
