@@ -65,13 +65,15 @@ def refresh_authors(con: duckdb.DuckDBPyConnection) -> int:
 def _by_days(con: duckdb.DuckDBPyConnection, filters: Filters) -> Filters | None:
     """The filters to read ``author_days`` with, or None when it cannot answer.
 
-    An author's rows there are all their posts on their source (in all brands or in one), so
-    a source filter keeps or drops an author whole; a language or a set of brands would take
-    only some of their posts, and the running figures would no longer hold. A kind filter
+    An author's rows there are all their posts on their source (in all brands, in one, or in
+    one language), so a source filter keeps or drops an author whole; a set of brands or
+    languages, or a brand and a language, would take only some of their posts, and the
+    running figures would no longer hold. A kind filter
     is a source filter in disguise when every source's posts are all of the chosen kinds or
     none (a source collects one kind; the demo source mixes them, and is read the long way).
     """
-    if not facts.built(con) or filters.langs or len(filters.brands) > 1:
+    if (not facts.built(con) or len(filters.langs) > 1 or len(filters.brands) > 1
+            or (filters.langs and filters.brands)):
         return None
     if not filters.kinds:
         return filters
@@ -91,7 +93,15 @@ def _days_where(filters: Filters) -> tuple[str, list]:
     where, params = Filters(start=filters.start, end=filters.end, sources=filters.sources).where(
         "day", brand_column=None)
     where = (where + " AND" if where else "WHERE") + " scope = ?"
-    return where, params + [filters.brands[0] if filters.brands else ""]
+    return where, params + [_scope(filters)]
+
+
+def _scope(filters: Filters) -> str:
+    """The author-day rows that answer filters :func:`_by_days` gave: of their brand, of
+    their language, or of all brands."""
+    if filters.brands:
+        return filters.brands[0]
+    return facts.LANG_SCOPE + filters.langs[0] if filters.langs else ""
 
 
 def _start(filters: Filters) -> date:
@@ -235,7 +245,7 @@ def _heavy_rows(filters: Filters) -> tuple[str, list]:
     marks = ", ".join("?" for _ in filters.sources)
     source = f"AND source IN ({marks})" if filters.sources else ""
     source_params = list(filters.sources)
-    scope = filters.brands[0] if filters.brands else ""
+    scope = _scope(filters)
     parts = [f"""SELECT source, author_key, author, posts, days, replies, first_at, last_at,
                         first_seen
                  FROM author_months WHERE scope = ? AND month BETWEEN ? AND ? {source}"""]
@@ -279,11 +289,26 @@ def _ranked(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int,
     as :func:`authors` returns them."""
     rows, params = _heavy_rows(filters) if threshold is None else _candidates(filters,
                                                                                threshold)
-    scope = filters.brands[0] if filters.brands else ""
-    in_range, range_params = Filters(start=filters.start, end=filters.end,
-                                     sources=filters.sources).where("day", brand_column=None)
-    in_range = (in_range + " AND" if in_range else "WHERE") + (
-        " scope = ?" if scope else " scope <> ''")
+    if filters.langs:
+        # Language rows do not say which brands: the top's posts in that language do.
+        within, brand_params = Filters(start=filters.start, end=filters.end,
+                                       sources=filters.sources, langs=filters.langs).where(
+            "published_at", brand_column=None, timestamp=True)
+        brands = f"""SELECT author_key, list(DISTINCT brand ORDER BY brand) AS brands
+                     FROM mention_facts {within}
+                       AND author_key IN (SELECT author_key FROM counted)
+                     GROUP BY author_key"""
+    else:
+        within, brand_params = Filters(start=filters.start, end=filters.end,
+                                       sources=filters.sources).where("day", brand_column=None)
+        # One brand's rows, or every brand's (neither all brands' nor a language's).
+        within = (within + " AND" if within else "WHERE") + (
+            " scope = ?" if filters.brands else " scope <> '' AND left(scope, 1) <> chr(31)")
+        brand_params += list(filters.brands[:1])
+        brands = f"""SELECT author_key, list(DISTINCT scope ORDER BY scope) AS brands
+                     FROM author_days {within}
+                       AND author_key IN (SELECT author_key FROM counted)
+                     GROUP BY author_key"""
     return con.execute(f"""
         WITH counted AS (
             SELECT source, author_key, any_value(author) AS author,
@@ -292,16 +317,12 @@ def _ranked(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int,
                    max(last_at) AS last_post, min(first_seen) AS first_seen
             FROM ({rows}) GROUP BY source, author_key
             ORDER BY posts DESC, days DESC, source, author LIMIT ?
-        ), brands AS (
-            SELECT author_key, list(DISTINCT scope ORDER BY scope) AS brands
-            FROM author_days {in_range} AND author_key IN (SELECT author_key FROM counted)
-            GROUP BY author_key
-        )
+        ), brands AS ({brands})
         SELECT c.source, c.author, c.posts, c.days, c.replies, b.brands, c.first_post,
                c.last_post, c.first_seen, {_SEGMENT_SQL} AS segment
         FROM counted c LEFT JOIN brands b USING (author_key)
         ORDER BY c.posts DESC, c.days DESC, c.source, c.author
-    """, params + [limit] + range_params + ([scope] if scope else [])).df()
+    """, params + [limit] + brand_params).df()
 
 
 def segments(db: Path | str, filters: Filters) -> pd.DataFrame:

@@ -13,9 +13,13 @@ from store.meta import get_meta, get_time, set_meta
 from store.transaction import transaction
 
 _WATERMARK = "facts_collected_at"
-# The question rule the stored ``is_question`` flags were computed with: when the rule
-# changes, the next refresh rebuilds everything.
+# The question rule the stored ``is_question`` flags were computed with, and the scopes of
+# the author-day rows: when either changes, the next refresh rebuilds everything.
 _RULE = "facts_question_rule"
+_SCOPES = "all brands, each brand, each language"
+# The scope of one language's author-day rows: this mark and the language code. A brand's
+# scope is its name, which a control character never starts (brands are read from TOML).
+LANG_SCOPE = chr(31)
 # Same margin as the stories and authors refreshers: a source that started before the last
 # refresh but wrote after it is still picked up.
 MARGIN = timedelta(days=1)
@@ -81,7 +85,8 @@ _STORY_COPIES = f"""
         FROM mentions m JOIN item_facts f USING (item_id)
         WHERE f.multi {{within}})
 """
-# One row per author, scope (all brands: '', or one brand) and day they posted on. The
+# One row per author, scope (all brands: '', one brand, or one language: LANG_SCOPE and its
+# code) and day they posted on. The
 # running columns let a read count, for any start day s, the authors active, those active
 # on two days or more, and the regulars, each by the one row where the author qualifies:
 # - active from s: the first row on or after s (prev_day < s);
@@ -108,6 +113,10 @@ _AUTHOR_DAYS = """
         UNION ALL
         SELECT brand, source, author_key, author, published_at, is_reply, first_seen
         FROM facts
+        UNION ALL
+        SELECT chr(31) || any_value(lang), source, author_key, any_value(author),
+               any_value(published_at), bool_or(is_reply), min(first_seen)
+        FROM facts WHERE lang IS NOT NULL GROUP BY source, author_key, item_id
     ), days AS (
         SELECT scope, source, author_key, any_value(author) AS author,
                CAST(published_at AS DATE) AS day, count(*) AS posts,
@@ -179,7 +188,7 @@ _COUNT_KEY = ("scope, source, day, prev_day, prev2_day, regular_from, regular_fr
 
 
 def _rule() -> str:
-    return hashlib.sha256(C.QUESTION_PATTERN.encode()).hexdigest()
+    return hashlib.sha256(f"{C.QUESTION_PATTERN}\n{_SCOPES}".encode()).hexdigest()
 
 
 def built(con: duckdb.DuckDBPyConnection) -> bool:

@@ -199,7 +199,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     # one row per item; mention_facts: one row per mention with its item's facts;
     # story_copies: the mentions of stories of two items or more (the only ones a distinct
     # count of stories must group); author_days: one row per author and active day, for all
-    # brands (scope '') and per brand, with the running figures that let a read count
+    # brands (scope ''), per brand and per language, with the running figures that let a read count
     # authors by segment without grouping by author; author_day_counts: those rows counted;
     # author_months: those of the most active authors summed by month.
     (8, "mention facts, story copies, author days and their counts", [

@@ -59,14 +59,15 @@ class Post:
     text: str = "un message"
     collected: datetime | None = None  # now, unless said
     kind: str = "forum"
+    lang: str = "fr"
 
     def row(self) -> tuple:
         return (self.item_id, self.source, self.kind, f"https://x.test/{self.item_id}", None,
-                self.text, self.author, self.at, self.collected or now(), "fr", 0.0,
+                self.text, self.author, self.at, self.collected or now(), self.lang, 0.0,
                 "neutral", None, None, self.parent, f"{self.item_id}:{hash(self.text) & 0xffff}")
 
     def mentions(self) -> list[tuple]:
-        return [(self.item_id, b, 0.0, "neutral", self.at, self.source, self.kind, "fr")
+        return [(self.item_id, b, 0.0, "neutral", self.at, self.source, self.kind, self.lang)
                 for b in self.brands]
 
 
@@ -112,7 +113,8 @@ def random_posts(rng: random.Random, n: int, start: datetime, prefix: str) -> li
         out.append(Post(f"{prefix}{i}", start + timedelta(days=rng.randrange(42),
                                                           minutes=rng.randrange(1440)),
                         author, picked, source=source, kind="rss" if source == "news" else "forum",
-                        parent=f"{prefix}{i - 1}" if i and rng.random() < 0.3 else None))
+                        parent=f"{prefix}{i - 1}" if i and rng.random() < 0.3 else None,
+                        lang=rng.choice(["fr", "fr", "en"])))
     return out
 
 
@@ -143,6 +145,8 @@ def by_author(posts: list[Post], f: Filters) -> dict[tuple[str, str], dict]:
         if (f.start and p.at.date() < f.start) or (f.end and p.at.date() > f.end):
             continue
         if (f.sources and p.source not in f.sources) or (f.kinds and p.kind not in f.kinds):
+            continue
+        if f.langs and p.lang not in f.langs:
             continue
         a = out.setdefault((p.source, p.author), {"posts": [], "brands": set()})
         a["posts"].append(p)
@@ -227,8 +231,11 @@ def test_author_counts_read_from_the_author_days_equal_a_hand_count(tmp_path):
     for _ in range(40):
         start, end = sorted(rng.sample(days[1:], 2)) if rng.random() < 0.8 else (None, None)
         brand = rng.choice([None, None, *BRANDS])
+        # One language, without a brand: the language's own author-day rows.
+        lang = rng.choice(["fr", "en"]) if not brand and rng.random() < 0.4 else None
         # A kind filter here keeps or drops whole sources, as with real sources.
         f = Filters(start=start, end=end, brands=(brand,) if brand else (),
+                    langs=(lang,) if lang else (),
                     sources=("src",) if rng.random() < 0.2 else (),
                     kinds=("rss",) if rng.random() < 0.2 else ())
         assert read_segments(db, f) == hand_segments(posts, f), f
@@ -257,6 +264,9 @@ def test_filters_outside_the_author_days_count_the_same_by_hand(tmp_path):
         Filters(start=T0.date(), end=T0.date() + timedelta(days=30), brands=("Opalia", "Tilia")),
         Filters(kinds=("reddit",)),
         Filters(start=T0.date() + timedelta(days=10), kinds=("forum", "rss"), brands=("Tilia",)),
+        # A brand and a language, or two languages: neither's rows hold the posts of both.
+        Filters(brands=("Opalia",), langs=("en",)),
+        Filters(start=T0.date() + timedelta(days=5), langs=("fr", "en")),
     ):
         assert read_segments(db, f) == hand_segments(posts, f), f
         assert read_newcomers(db, f, "week") == hand_newcomers(posts, f, "week"), f
@@ -338,7 +348,8 @@ def test_an_older_database_is_marked_for_a_full_refresh_by_the_migration(tmp_pat
     with writing(db) as con:
         refresh_all(con, warn=pytest.fail)
     assert read_segments(db, f) == [("src", 1, 0, 0, 1, 1)]
-    assert q(db, "SELECT count(*) FROM author_days")[0][0] == 2  # all brands, and Tilia
+    # All brands, Tilia, and French.
+    assert q(db, "SELECT count(*) FROM author_days")[0][0] == 3
 
 
 # --- the demo watch: the same pages with and without the rollups ------------------------------
