@@ -27,8 +27,11 @@ MARGIN = timedelta(days=1)
 _SEGMENT_SQL = (f"CASE WHEN days >= 2 AND posts >= {int(C.REGULAR_POSTS)} THEN 'regular' "
                 "WHEN days >= 2 THEN 'returning' ELSE 'one-time' END")
 # The first try of the top authors only groups those with this many posts ever (see
-# _top_by_days): a few thousand at 10 million items, where grouping all would take seconds.
+# _top_of): a few thousand at 10 million items, where grouping all would take seconds.
 TOP_THRESHOLD = 16
+# The authors with a number of posts or more ever in a scope (parameters: scope, posts).
+_PROLIFIC = ("author_key IN (SELECT author_key FROM author_days "
+             "WHERE scope = ? AND cum_posts >= ?)")
 # The start of a count of the authors in author_day_counts rows that pass a FILTER.
 _SUM = "coalesce(sum(authors) FILTER"
 _WAITING = ["published_at", "reason", "source", "kind", "author", "title", "text", "url",
@@ -68,9 +71,9 @@ def _by_days(con: duckdb.DuckDBPyConnection, filters: Filters) -> Filters | None
     An author's rows there are all their posts on their source (in all brands, in one, or in
     one language), so a source filter keeps or drops an author whole; a set of brands or
     languages, or a brand and a language, would take only some of their posts, and the
-    running figures would no longer hold. A kind filter
-    is a source filter in disguise when every source's posts are all of the chosen kinds or
-    none (a source collects one kind; the demo source mixes them, and is read the long way).
+    running figures would no longer hold. A kind filter is a source filter in disguise when
+    every source's posts are all of the chosen kinds or none (a source collects one kind; the
+    demo source mixes them, and is read the long way).
     """
     if (not facts.built(con) or len(filters.langs) > 1 or len(filters.brands) > 1
             or (filters.langs and filters.brands)):
@@ -122,9 +125,8 @@ def _posts(con: duckdb.DuckDBPyConnection, filters: Filters,
     if facts.built(con):
         where = (where + " AND" if where else "WHERE") + " author_key IS NOT NULL"
         if threshold is not None and threshold > 1:
-            where += (" AND author_key IN (SELECT author_key FROM author_days "
-                      "WHERE scope = '' AND cum_posts >= ?)")
-            params = params + [threshold]
+            where += f" AND {_PROLIFIC}"
+            params = params + ["", threshold]
         return f"""SELECT item_id, brand, source, published_at, author, author_key, is_reply,
                           first_seen
                    FROM mention_facts {where}""", params
@@ -277,8 +279,7 @@ def _candidates(filters: Filters, threshold: int) -> tuple[str, list]:
     where, params = _days_where(filters)
     return f"""SELECT source, author_key, author, posts, 1 AS days, replies, first_at,
                       last_at, first_seen
-               FROM author_days {where} AND author_key IN (
-                   SELECT author_key FROM author_days WHERE scope = ? AND cum_posts >= ?)
+               FROM author_days {where} AND {_PROLIFIC}
             """, params + [params[-1], threshold]
 
 
@@ -303,8 +304,8 @@ def _ranked(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int,
                                        sources=filters.sources).where("day", brand_column=None)
         # One brand's rows, or every brand's (neither all brands' nor a language's).
         within = (within + " AND" if within else "WHERE") + (
-            " scope = ?" if filters.brands else " scope <> '' AND left(scope, 1) <> chr(31)")
-        brand_params += list(filters.brands[:1])
+            " scope = ?" if filters.brands else " scope <> '' AND left(scope, 1) <> ?")
+        brand_params += list(filters.brands[:1]) or [facts.LANG_SCOPE]
         brands = f"""SELECT author_key, list(DISTINCT scope ORDER BY scope) AS brands
                      FROM author_days {within}
                        AND author_key IN (SELECT author_key FROM counted)
