@@ -10,7 +10,7 @@ import streamlit as st
 import charts
 from store import edits, queries
 from store import mentions as store_mentions
-from ui import drilldown
+from ui import drilldown, export
 from ui import format as fmt
 from ui.state import current, db_stamp, read
 
@@ -208,12 +208,7 @@ with next_col:
               disabled=result.next_cursor is None, on_click=_move,
               args=(1, result.next_cursor), width="stretch")
 with export_col:
-    export_filters, export_query = view.filters, query
-    st.download_button(
-        "Download this list (CSV)", icon=":material/download:", file_name="mentions.csv",
-        mime="text/csv", on_click="ignore",
-        data=lambda: store_mentions.export(str(view.db), export_filters, export_query)
-        .to_csv(index=False).encode("utf-8"))
+    export.list_button(str(view.db), view.filters, query)
 
 # The row clicked in the table is the one shown below; the picker does the same by keyboard.
 ids = list(rows["item_id"])

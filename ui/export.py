@@ -11,6 +11,8 @@ from config import default_config_path
 from reports import exports, images, pdf
 from reports.cli import brand_queries
 from reports.views import TITLES, VIEWS, build
+from store.filters import Filters
+from store.mentions import MentionQuery
 from ui import filters as flt
 from ui.state import View
 
@@ -116,3 +118,12 @@ def sidebar(view: View, page_title: str) -> None:
             file_name=f"{_stem(view, 'mentions')}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/grid_on:", width="stretch", on_click="ignore", key="export_xlsx")
+
+
+def list_button(db: str, filters: Filters, query: MentionQuery) -> None:
+    """The Mentions page's "Download this list (CSV)": the list as searched and sorted, its
+    cells made safe for spreadsheets like every other export (built when clicked)."""
+    st.download_button(
+        "Download this list (CSV)", lambda: exports.list_csv_bytes(db, filters, query),
+        icon=":material/download:", file_name="mentions.csv", mime="text/csv",
+        on_click="ignore")

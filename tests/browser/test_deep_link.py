@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import serving
+from tests.appserver import serving
 
 pytestmark = pytest.mark.browser
 
