@@ -6,9 +6,11 @@ from config.watch import (
     CollectSettings,
     ConfigError,
     Source,
+    UISettings,
     Watch,
     default_config_path,
     default_db_path,
+    load_ui,
     load_watch,
 )
 
@@ -18,8 +20,10 @@ __all__ = [
     "ConfigError",
     "Option",
     "Source",
+    "UISettings",
     "Watch",
     "default_config_path",
     "default_db_path",
+    "load_ui",
     "load_watch",
 ]

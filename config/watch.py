@@ -45,7 +45,14 @@ COLLECT_KEYS = {
     "max_bytes": Option("int", 10_000_000, help="Largest download accepted, in bytes."),
     "allow_networks": Option("list", [], help="Private/loopback CIDRs that may be fetched."),
 }
-TOP_KEYS = {"name", "brands", "sources", "collect"}
+UI_KEYS = {
+    "allowed_hosts": Option("list", [], help="Host names the app answers to besides 127.0.0.1, "
+                                             "localhost and ::1 (a reverse proxy's public name)."),
+}
+TOP_KEYS = {"name", "brands", "sources", "collect", "ui"}
+# A DNS name or an IP address, as a browser sends it in the Host header (without the port).
+_HOST_NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?"
+                        r"(\.[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?)*\.?$")
 
 
 class ConfigError(Exception):
@@ -118,6 +125,13 @@ class CollectSettings:
 
 
 @dataclass
+class UISettings:
+    """The ``[ui]`` table: how the app's server behaves."""
+
+    allowed_hosts: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Source:
     """A configured source: its name, kind, interval and its kind's own settings."""
 
@@ -137,6 +151,7 @@ class Watch:
     brands: list[Brand]
     sources: list[Source]
     collect: CollectSettings
+    ui: UISettings = field(default_factory=UISettings)
 
     def source(self, name: str) -> Source:
         """Return the source called ``name``; raise KeyError if there is none."""
@@ -195,9 +210,10 @@ def _validate(path: Path, data: dict[str, Any],
     brands = _brands(data.get("brands", []), problems)
     sources = _sources(data.get("sources", []), kinds, problems)
     collect = _collect(data.get("collect", {}), problems)
+    ui = _ui(data.get("ui", {}), problems)
     if problems:
         raise ConfigError(path, problems)
-    return Watch(path=path, name=name, brands=brands, sources=sources, collect=collect)
+    return Watch(path=path, name=name, brands=brands, sources=sources, collect=collect, ui=ui)
 
 
 def _entries(value: Any, table: str, problems: list[str]) -> list[dict[str, Any]]:
@@ -302,11 +318,19 @@ def _sources(value: Any, kinds: Mapping[str, Mapping[str, Option]] | None,
     return sources
 
 
-def _collect(value: Any, problems: list[str]) -> CollectSettings:
+def _table(value: Any, name: str, spec: Mapping[str, Option], problems: list[str]
+           ) -> dict[str, Any] | None:
+    """The keys of the ``[name]`` table checked against ``spec``; None when it is no table."""
     if not isinstance(value, dict):
-        problems.append("'collect' must be a [collect] table")
+        problems.append(f"'{name}' must be a [{name}] table")
+        return None
+    return _check_keys(value, spec, f"[{name}]", problems)
+
+
+def _collect(value: Any, problems: list[str]) -> CollectSettings:
+    vals = _table(value, "collect", COLLECT_KEYS, problems)
+    if vals is None:
         return CollectSettings()
-    vals = _check_keys(value, COLLECT_KEYS, "[collect]", problems)
     networks = []
     for cidr in vals.get("allow_networks") or []:
         try:
@@ -327,6 +351,57 @@ def _collect(value: Any, problems: list[str]) -> CollectSettings:
         max_bytes=vals.get("max_bytes", 10_000_000),
         allow_networks=networks,
     )
+
+
+def _ui(value: Any, problems: list[str]) -> UISettings:
+    vals = _table(value, "ui", UI_KEYS, problems)
+    if vals is None:
+        return UISettings()
+    hosts = []
+    for host in vals.get("allowed_hosts") or []:
+        try:
+            hosts.append(host_name(host))
+        except ValueError as exc:
+            problems.append(f"[ui], field 'allowed_hosts': {exc}")
+    return UISettings(allowed_hosts=hosts)
+
+
+def host_name(text: str) -> str:
+    """``text`` (a DNS name or an IP address, IPv6 with or without brackets) as the app
+    compares it with a request's Host: lower case, brackets and a final dot dropped.
+
+    Raises ValueError naming the problem: a scheme, a path, a port or a malformed name.
+    """
+    name = text.strip().lower()
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    try:
+        return str(ipaddress.ip_address(name))
+    except ValueError:
+        pass
+    if _HOST_NAME.match(name):
+        return name.rstrip(".")
+    raise ValueError(f"{text!r} is not a host name such as veille.example.com (no scheme, "
+                     "port or path)")
+
+
+def load_ui(path: Path | str | None = None) -> UISettings:
+    """The ``[ui]`` table of the watch at ``path`` (default: :func:`default_config_path`).
+
+    Only this table is checked: the app's server starts whatever the state of the brands and
+    sources (the app explains those). A missing or unreadable file gives the defaults; a wrong
+    ``[ui]`` raises :class:`ConfigError`.
+    """
+    path = Path(path) if path is not None else default_config_path()
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return UISettings()
+    problems: list[str] = []
+    ui = _ui(data.get("ui", {}), problems)
+    if problems:
+        raise ConfigError(path, problems)
+    return ui
 
 
 # --- editing a brand in place -----------------------------------------------------------------

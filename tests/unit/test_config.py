@@ -90,6 +90,13 @@ def test_shipped_files_are_valid(path):
     (GOOD.replace('[[brands]]\nname = "Bolt"', '[brands.x]\nname = "Bolt"'),
      "[[brands]] #1 ('Acme'): unknown key 'x'"),
     ("[[brands]\nname = 1", "is not valid TOML"),
+    (GOOD + '\n[ui]\nallowed_hosts = ["https://veille.example.com"]\n',
+     "[ui], field 'allowed_hosts': 'https://veille.example.com' is not a host name"),
+    (GOOD + '\n[ui]\nallowed_hosts = ["veille.example.com:443"]\n',
+     "[ui], field 'allowed_hosts': 'veille.example.com:443' is not a host name"),
+    (GOOD + '\n[ui]\nallowed_hosts = [1]\n',
+     "[ui], field 'allowed_hosts': expected a list of strings"),
+    (GOOD + '\n[ui]\nallowed = ["x"]\n', "[ui]: unknown key 'allowed'"),
 ])
 def test_each_mistake_is_named(tmp_path, text, expected):
     assert expected in problems(tmp_path, text)
@@ -115,6 +122,22 @@ def test_missing_and_unreadable_files(tmp_path):
     path.write_bytes(b"name = '\xff\xfe'")
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_watch(path)
+
+
+def test_allowed_hosts_are_read_as_a_browser_sends_them(tmp_path):
+    from config import load_ui
+
+    path = tmp_path / "watch.toml"
+    path.write_text(GOOD + '\n[ui]\nallowed_hosts = ["Veille.Example.COM.", "[FD00::1]", '
+                           '"10.0.0.5", "veille"]\n', encoding="utf-8")
+    expected = ["veille.example.com", "fd00::1", "10.0.0.5", "veille"]
+    assert load_watch(path).ui.allowed_hosts == expected
+    assert load_ui(path).allowed_hosts == expected
+    # The app server reads only [ui]: a broken brand or a missing file does not stop it.
+    path.write_text(GOOD.replace('color = "#112233"', 'color = "red"') + '\n[ui]\n'
+                    'allowed_hosts = "veille.example.com"\n', encoding="utf-8")
+    assert load_ui(path).allowed_hosts == ["veille.example.com"]
+    assert load_ui(tmp_path / "absent.toml").allowed_hosts == []
 
 
 def test_env_overrides_default_path(tmp_path, monkeypatch):
