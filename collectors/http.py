@@ -250,14 +250,34 @@ class _NameNotResolved(Exception):
     """DNS has no answer for the host; retrying right away would not help."""
 
 
+# NAT64's well-known prefix: its addresses reach the IPv4 address in their last 32 bits.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_v4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address
+                 ) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, 6to4 or NAT64), or None."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return None
+    if ip.ipv4_mapped or ip.sixtofour:
+        return ip.ipv4_mapped or ip.sixtofour
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _refusal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
-    """Why ``ip`` must not be fetched by default, or None when it is a public address."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    """Why ``ip`` must not be fetched by default, or None when it is a public address.
+
+    An IPv6 address that embeds an IPv4 one (``::ffff:127.0.0.1``, 6to4 ``2002:7f00:1::``)
+    is judged as that address: that is where the packets end up.
+    """
+    ip = _embedded_v4(ip) or ip
     for attribute, reason in (("is_loopback", "loopback"), ("is_link_local", "link-local"),
                               ("is_multicast", "multicast"), ("is_unspecified", "unspecified"),
-                              ("is_private", "private"), ("is_reserved", "reserved")):
-        if getattr(ip, attribute):
+                              ("is_private", "private"), ("is_reserved", "reserved"),
+                              ("is_site_local", "site-local")):
+        if getattr(ip, attribute, False):
             return reason
     if not ip.is_global:
         return "not public"
@@ -274,9 +294,7 @@ class AddressPolicy:
         """Why connecting to the IP ``address`` is refused (``"loopback"``, ``"private"``…), or
         None when it is allowed."""
         ip = ipaddress.ip_address(address.split("%")[0])
-        candidates = [ip]
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-            candidates.append(ip.ipv4_mapped)
+        candidates = [c for c in (ip, _embedded_v4(ip)) if c is not None]
         if any(c in net for c in candidates for net in self.allow if c.version == net.version):
             return None
         return _refusal(ip)

@@ -14,6 +14,7 @@ import pytest
 
 from collectors.base import ParseError
 from collectors.http import (
+    AddressPolicy,
     ConnectionFailed,
     Fetcher,
     FetchTimeout,
@@ -207,6 +208,25 @@ def test_without_allow_networks_loopback_and_localhost_are_refused():
 def test_urls_outside_the_policy_are_refused_before_any_connection(url):
     with Fetcher(settings(allow_networks=[])) as f, pytest.raises(UrlRefused):
         f.get(url)
+
+
+@pytest.mark.parametrize(("address", "reason"), [
+    ("2002:7f00:1::", "loopback"),        # 6to4 wrapping 127.0.0.1
+    ("2002:a9fe:a9fe::1", "link-local"),  # 6to4 wrapping 169.254.169.254 (cloud metadata)
+    ("2002:c0a8:101::", "private"),       # 6to4 wrapping 192.168.1.1
+    ("64:ff9b::a00:1", "private"),        # NAT64 wrapping 10.0.0.1
+    ("fec0::1", "site-local"),            # the deprecated site-local range
+    ("feff:ffff::1", "site-local"),
+])
+def test_ipv6_addresses_standing_for_internal_ones_are_refused(address, reason):
+    assert AddressPolicy().refusal(address) == reason
+    with Fetcher(settings(allow_networks=[])) as f, pytest.raises(UrlRefused, match=reason):
+        f.get(f"http://[{address}]:8080/admin")
+
+
+def test_6to4_of_a_public_address_stays_allowed():
+    assert AddressPolicy().refusal("2002:808:808::1") is None  # wraps 8.8.8.8
+    assert AddressPolicy([ipaddress.ip_network("127.0.0.0/8")]).refusal("2002:7f00:1::") is None
 
 
 def test_redirect_to_a_file_url_is_refused():
