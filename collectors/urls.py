@@ -31,6 +31,8 @@ def canonical_url(url: str) -> str:
     if scheme not in DEFAULT_PORTS or not parts.hostname:
         return url
     host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal keeps its brackets, or the port would run into it
     try:
         port = parts.port
     except ValueError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 import threading
 import time
@@ -56,7 +57,8 @@ class LocalServer:
         self.fallback: Route = fallback or (404, {"Content-Type": "text/plain"}, b"not found")
         self.requests: list[Request] = []
         self._lock = threading.Lock()
-        self._server = _Server((host, 0), _make_handler(self))
+        server = _Server6 if ":" in host else _Server
+        self._server = server((host, 0), _make_handler(self))
         self.host = host
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever,
@@ -64,8 +66,9 @@ class LocalServer:
 
     @property
     def netloc(self) -> str:
-        """``host:port`` of this server."""
-        return f"{self.host}:{self.port}"
+        """``host:port`` of this server (``[host]:port`` for an IPv6 address)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         """The absolute URL of ``path`` on this server."""
@@ -120,6 +123,10 @@ class _Server(ThreadingHTTPServer):
         # A client closing its keep-alive connection is normal, not worth a traceback.
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 def _make_handler(owner: LocalServer) -> type[BaseHTTPRequestHandler]:

@@ -327,3 +327,44 @@ brand = "Acme"
     change, = page_changes(db, Filters()).itertuples()
     assert (change.brand, change.added, change.removed) == ("Acme", 1, 1)
     assert "29 €" in change.text and "35 €" in change.text
+
+
+def test_an_ipv6_literal_source_is_collected_and_its_links_stored_whole(tmp_path):
+    from tests.conftest import collect, db_rows
+
+    page = ("<html><head><title>Acme over IPv6</title></head><body><article>"
+            + "<p>Acme Analytics answers on an IPv6 address and lowers its prices.</p>" * 3
+            + "</article></body></html>")
+    with LocalServer(host="::1") as srv:
+        feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>v6</title>'
+                f"<link>{srv.url('/')}</link><item><title>Acme news</title>"
+                f"<link>{srv.url('/news/1')}</link><description>Acme opens a shop.</description>"
+                f"<pubDate>Mon, 01 Jun 2026 08:00:00 GMT</pubDate></item></channel></rss>")
+        srv.routes.update({"/v6": (200, {"Content-Type": "text/html; charset=utf-8"}, page),
+                           "/feed": (200, {"Content-Type": "application/rss+xml"}, feed)})
+        config = tmp_path / "watch.toml"
+        config.write_text(f"""
+[[brands]]
+name = "Acme"
+query = "acme"
+
+[collect]
+per_host_delay = 0
+allow_networks = ["::1/128"]
+
+[[sources]]
+name = "rivals"
+kind = "web"
+urls = ["{srv.url('/v6')}"]
+
+[[sources]]
+name = "news"
+kind = "feeds"
+urls = ["{srv.url('/feed')}"]
+""", encoding="utf-8")
+        db = tmp_path / "veille.duckdb"
+        proc = collect(config, db, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert srv.url("/v6").startswith("http://[::1]:")
+    urls = {source: url for source, url in db_rows(db, "SELECT source, url FROM items")}
+    assert urls == {"rivals": srv.url("/v6"), "news": srv.url("/news/1")}

@@ -12,6 +12,8 @@ from collectors.urls import canonical_url
     ("http://example.com:8080/p?fbclid=1&gclid=2", "http://example.com:8080/p"),
     ("https://news.example.fr/article?id=5&xtor=RSS-1", "https://news.example.fr/article?id=5"),
     ("mailto:someone@example.com", "mailto:someone@example.com"),
+    ("http://[::1]:18081/v6", "http://[::1]:18081/v6"),
+    ("HTTP://[FD00::A]:80/a?utm_source=x", "http://[fd00::a]/a"),
 ])
 def test_canonical(url, expected):
     assert canonical_url(url) == expected
