@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from collectors.urls import canonical_url
+from collectors.urls import canonical_url, redact_url
 from config.options import Option
 
 
@@ -48,6 +48,24 @@ class Item:
         else:
             key = f"{self.source}\n{self.text}"
         return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def without_secrets(item: Item, secrets: tuple[str, ...]) -> Item:
+    """``item`` with ``secrets`` (a configured URL's own, :func:`collectors.urls.url_secrets`)
+    masked in its URL and title; its identity, made from the URL as collected, stays the same.
+    """
+    if not secrets:
+        return item
+    if item.url:
+        masked = redact_url(item.url, secrets)
+        if masked != item.url:
+            # item_id is the md5 of the canonical URL: keep it as the id, never stored itself.
+            item.id = item.id or canonical_url(item.url)
+            item.url = masked
+    if item.title:
+        for secret in secrets:
+            item.title = item.title.replace(secret, "***")
+    return item
 
 
 _ITEM_ID = re.compile(r"^[0-9a-f]{32}$")

@@ -17,7 +17,15 @@ import feedparser
 import lxml.html
 from lxml import etree
 
-from collectors.base import Collector, CollectorError, Context, Item, ParseError, utc
+from collectors.base import (
+    Collector,
+    CollectorError,
+    Context,
+    Item,
+    ParseError,
+    utc,
+    without_secrets,
+)
 from collectors.http import (
     Fetcher,
     FetchError,
@@ -27,7 +35,7 @@ from collectors.http import (
     detect_encoding,
     safe_url,
 )
-from collectors.urls import canonical_url, redact_url
+from collectors.urls import canonical_url, state_key, url_secrets
 from config.options import Option
 from config.watch import CollectSettings
 
@@ -423,7 +431,7 @@ class FeedsCollector(Collector):
             raise ParseError("the source has no feed URLs (set `urls`)")
         max_entries = max(1, int(self.settings.get("max_entries") or 200))
         states: dict[str, Any] = ctx.state.setdefault("feeds", {})
-        keys = {redact_url(u) for u in urls}  # secrets in a URL never reach the stored state
+        keys = {state_key(u) for u in urls}  # secrets in a URL never reach the stored state
         for gone in [u for u in states if u not in keys]:
             del states[gone]  # forget feeds no longer configured, so state stays small
         own_http = ctx.http is None
@@ -437,11 +445,11 @@ class FeedsCollector(Collector):
             # runner may be saving it.
             fetch = http.get  # resolved here: a lazy fetcher is then built once, not per thread
             futures = [(url, pool.submit(self._fetch, fetch, url,
-                                                    _copy(states.get(redact_url(url)))))
+                                                    _copy(states.get(state_key(url)))))
                        for url in urls]
             announced = 0
             for url, future in futures:
-                state = states.setdefault(redact_url(url), {})
+                state = states.setdefault(state_key(url), {})
                 try:
                     fetched = future.result()
                     if fetched.parsed is None:
@@ -493,7 +501,7 @@ class FeedsCollector(Collector):
     def _fetch_feed(self, fetch: Callable[..., Response], target: str, state: dict[str, Any],
                     feed_url: str | None) -> _Fetched:
         validators = state.get("validators") or {}
-        same = validators.get("url") == redact_url(target)
+        same = validators.get("url") == state_key(target)
         response = fetch(target, accept=FEED_ACCEPT,
                          etag=validators.get("etag") if same else None,
                          last_modified=validators.get("last_modified") if same else None)
@@ -501,7 +509,7 @@ class FeedsCollector(Collector):
             return _Fetched(None, feed_url, validators)
         parsed = parse_feed(response.content, response.url, response.headers.get("content-type"),
                             source=self.name)
-        return _Fetched(parsed, feed_url, {"url": redact_url(target), "etag": response.etag,
+        return _Fetched(parsed, feed_url, {"url": state_key(target), "etag": response.etag,
                                            "last_modified": response.last_modified})
 
     def _new_items(self, parsed: ParsedFeed, state: dict[str, Any],
@@ -527,6 +535,7 @@ class FeedsCollector(Collector):
         size = FULL_TEXT_CHUNK if full_text else max(1, len(new))
         chunks = [new[i:i + size] for i in range(0, len(new), size)] or [[]]
         window = max(SEEN_MIN, 2 * max_entries)
+        secrets = url_secrets(url)  # the configured URL's own, kept out of items
         for n, chunk in enumerate(chunks):
             if full_text and chunk:
                 self._fill_full_text(ctx, http, url, chunk)
@@ -535,7 +544,7 @@ class FeedsCollector(Collector):
             state["seen"] = seen[-window:]
             if n == len(chunks) - 1:
                 state["validators"] = validators
-            yield from chunk
+            yield from (without_secrets(item, secrets) for item in chunk)
 
     def _fill_full_text(self, ctx: Context, http: Fetcher, url: str, items: list[Item]) -> None:
         """Replace each item's summary by its article's main text (kept when extraction fails)."""

@@ -24,7 +24,7 @@ import httpcore
 import httpx
 
 from collectors.base import CollectorError, ParseError
-from collectors.urls import redact_url
+from collectors.urls import redact_url, url_secrets
 from config.watch import CollectSettings
 
 MAX_REDIRECTS = 10
@@ -231,11 +231,10 @@ def detect_encoding(content: bytes, content_type: str | None = None) -> str:
 
 # --- secrets never in messages ---------------------------------------------------------------
 
-# Query parameter names whose values are credentials: api_key, access_token, sig, password…
 def safe_url(url: Any) -> str:
-    """``url`` for messages and logs: redacted (:func:`collectors.urls.redact_url`) and cut to
-    300 characters."""
-    text = redact_url(str(url))
+    """``url`` for messages and logs: redacted (:func:`collectors.urls.redact_url`, with the
+    path secrets a configured URL may hold) and cut to 300 characters."""
+    text = redact_url(str(url), url_secrets(str(url)))
     return text if len(text) <= 300 else text[:297] + "..."
 
 

@@ -19,9 +19,17 @@ from analysis.pagediff import (
     pack_snapshot,
     unpack_snapshot,
 )
-from collectors.base import Collector, CollectorError, Context, Item, ParseError, utc
+from collectors.base import (
+    Collector,
+    CollectorError,
+    Context,
+    Item,
+    ParseError,
+    utc,
+    without_secrets,
+)
 from collectors.http import Fetcher, Response, safe_url
-from collectors.urls import canonical_url, redact_url
+from collectors.urls import canonical_url, redact_url, state_key, url_secrets
 from config.options import Option
 
 # Under this many characters the precise extraction probably missed the page: pricing grids
@@ -144,7 +152,7 @@ class WebCollector(Collector):
         if not isinstance(pages, dict):
             pages = ctx.state["pages"] = {}
         # Pages no longer configured take their snapshots with them.
-        keys = {redact_url(u) for u in urls}  # secrets in a URL never reach the stored state
+        keys = {state_key(u) for u in urls}  # secrets in a URL never reach the stored state
         for stale in [u for u in pages if u not in keys]:
             del pages[stale]
         ctx.set_total(len(urls))
@@ -164,7 +172,8 @@ class WebCollector(Collector):
                     ctx.warn(f"{exc.category}: {message}" if shown in message
                              else f"{shown}: {exc.category}: {message}")
                     continue
-                yield from items
+                secrets = url_secrets(url)  # the configured URL's own, kept out of items
+                yield from (without_secrets(item, secrets) for item in items)
         finally:
             if own_fetcher is not None:
                 own_fetcher.close()
@@ -175,7 +184,7 @@ class WebCollector(Collector):
                    ) -> Iterator[tuple[str, Response | CollectorError]]:
         """Fetch every page (conditional GET), several sites at once; yield in config order."""
         def fetch(url: str) -> Response:
-            entry = pages.get(redact_url(url))
+            entry = pages.get(state_key(url))
             entry = entry if isinstance(entry, dict) else {}
             return http.get(url, etag=entry.get("etag"),
                             last_modified=entry.get("last_modified"), accept=ACCEPT)
@@ -247,7 +256,7 @@ class WebCollector(Collector):
         resp = fetched
         if resp.not_modified:
             return []
-        entry = pages.get(redact_url(url))
+        entry = pages.get(state_key(url))
         entry = entry if isinstance(entry, dict) else {}
         shown = safe_url(url)
         ctype = resp.content_type
@@ -268,7 +277,7 @@ class WebCollector(Collector):
         new_print = fingerprint(page.text)
         snapshot = pack_snapshot(page.text)
         old_text = unpack_snapshot(entry["snapshot"]) if entry.get("snapshot") else None
-        title = page.title or page.sitename or url
+        title = page.title or page.sitename or redact_url(url, url_secrets(url))
         page_item = Item(source=self.name, kind="web", url=url, title=title, text=page.text,
                          author=page.author, published_at=utc(page.date or first_seen))
         items: list[Item] = []
@@ -283,7 +292,7 @@ class WebCollector(Collector):
                 owner = brand or guess_brand(ctx.brands, url, title, page.text)
                 items.append(self._change_item(url, new_print, title, diff, owner, page_item,
                                                now))
-        pages[redact_url(url)] = {
+        pages[state_key(url)] = {
             "etag": resp.etag, "last_modified": resp.last_modified,
             "fingerprint": new_print, "snapshot": snapshot, "title": title,
             "first_seen": entry.get("first_seen") or now.isoformat(),

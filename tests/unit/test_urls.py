@@ -37,3 +37,45 @@ def test_replies_join_their_parent_by_item_id():
     assert parent_item_id("reddit:t3_abc") == post.item_id
     assert parent_item_id(post.item_id) == post.item_id  # already an item id (web changes)
     assert parent_item_id(None) is None
+
+
+@pytest.mark.parametrize("value", [
+    "AOvVaw1mK3j5x9Q2pL8nR4tY",                     # a Google redirect signature
+    "9e107d9d372bb6826bd81d3542a419d6",             # 32 hex digits
+    "15592369427353245786",                         # a private feed's 20-digit id
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.x",  # a JWT
+])
+def test_random_looking_values_are_secret(value):
+    from collectors.urls import looks_secret
+
+    assert looks_secret(value)
+
+
+@pytest.mark.parametrize("value", [
+    "acme-lowers-prices-2026-06-30", "1798765432109876543", "article12345678901",
+    "550e8400-e29b-41d4-a716-446655440000", "internationalization", "dQw4w9WgXcQ",
+    "covid19-vaccine-h1n1-2021-update", "20260630103000", "index.html",
+])
+def test_words_slugs_dates_and_post_ids_are_not(value):
+    from collectors.urls import looks_secret
+
+    assert not looks_secret(value)
+
+
+def test_redaction_by_name_by_value_and_by_the_configured_urls_own_secret():
+    from collectors.urls import redact_url, state_key, url_secrets
+
+    assert redact_url("https://e.com/a?jwt=x&ticket=y&access=z&X-Amz-Signature=s&id=5") == \
+        "https://e.com/a?jwt=***&ticket=***&access=***&X-Amz-Signature=***&id=5"
+    feed = "https://www.google.com/alerts/feeds/06847239616383325383/15592369427353245786"
+    assert redact_url(feed) == "https://www.google.com/alerts/feeds/***/***"
+    shared = "https://e.com/share/9f8e7d6c5b4a"
+    assert redact_url(shared) == shared  # too short to look random anywhere...
+    assert url_secrets(shared) == ("9f8e7d6c5b4a",)  # ...but it is what keeps this URL private
+    assert redact_url(shared + "?entry=2", url_secrets(shared)) == "https://e.com/share/***?entry=2"
+    plain = "https://e.com/pricing/2026/offer-v2?page=2"
+    assert redact_url(plain) == plain and url_secrets(plain) == () and state_key(plain) == plain
+    # Two private feeds that differ only by their secret keep apart states.
+    other = feed[:-1] + "7"
+    assert state_key(feed) != state_key(other)
+    assert state_key(feed).startswith("https://www.google.com/alerts/feeds/***/***#")
