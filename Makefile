@@ -10,7 +10,7 @@ DB ?= data/veille.duckdb
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: setup os-deps run demo test lint bench clean-data
+.PHONY: setup os-deps run demo test lint bench model eval clean-data
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,5 +45,13 @@ lint: setup
 bench: setup
 	$(PY) benchmarks/bench_collect_demo.py
 
+# Rebuild the sentiment models from ../shared/labelled (public corpora, never copied here) and
+# print their figures on the public test splits. The models are committed: `run` needs neither.
+model: setup
+	$(PY) -m training
+
+eval: setup
+	$(PY) benchmarks/eval_sentiment.py
+
 clean-data:
-	rm -f $(DB) $(DB).wal
+	rm -f $(DB) $(DB).wal $(basename $(DB)).sentiment-*.npz

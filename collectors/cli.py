@@ -14,6 +14,7 @@ from collectors.runner import (
     Analyser,
     SourceResult,
     UnknownSource,
+    models_up_to_date,
     refresh_derived,
     run,
     run_source,
@@ -36,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
         ("watch", "keep collecting, each source on its own `every` interval, until stopped"),
         ("check", "validate watch.toml and list its brands and sources; collect nothing"),
         ("rematch", "re-match every stored item against the current brand queries"),
+        ("retrain", "adapt the sentiment models to this watch from the corrections made in "
+                    "the app, then score the history again"),
+        ("reanalyse", "score the sentiment of every stored item again with the current models"),
     ):
         cmd = sub.add_parser(name, help=help_text, description=help_text)
         cmd.add_argument("--config", type=Path, default=None,
@@ -43,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
         if name != "check":
             cmd.add_argument("--db", type=Path, default=None,
                              help="database file (default: $VEILLE_DB or data/veille.duckdb)")
-        if name == "rematch":
+        if name in ("retrain", "reanalyse"):
+            pass
+        elif name == "rematch":
             cmd.add_argument("--brand", action="append", default=None, metavar="NAME",
                              help="only this brand's mentions (repeat for several)")
         elif name != "check":
@@ -70,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     db = args.db or default_db_path()
     if args.command == "rematch":
         return _rematch(watch, db, args.brand, not args.quiet)
+    if args.command in ("retrain", "reanalyse"):
+        return _retrain(watch, db, args.command == "retrain", not args.quiet)
     if args.command == "watch":
         return _guarded(lambda: _watch(watch, db, args.source, not args.quiet), UnknownSource,
                         STOPPED)
@@ -118,6 +126,32 @@ def _rematch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> 
                     "stopped: the days re-matched so far are stored; run rematch again to finish.")
 
 
+def _retrain(watch: Watch, db: Path, learn: bool, progress: bool) -> int:
+    """Retrain from corrections (when ``learn``), then score the history again if needed."""
+    from collectors.rematch import rematch_watch
+    from collectors.retrain import retrain, stale, watch_models
+
+    if not Path(db).exists():
+        print(f"error: no database at {db}: nothing to {'retrain on' if learn else 'analyse'}",
+              file=sys.stderr)
+        return EXIT_USAGE
+
+    def act() -> int:
+        if learn:
+            for outcome in retrain(db, watch):
+                print(f"retrain: {outcome.line()}", flush=True)
+            if not stale(db, watch_models(db)):
+                print("retrain: no model changed; stored labels are current", flush=True)
+                return EXIT_OK
+        result = rematch_watch(watch, db, progress=progress, label="reanalyse")
+        print(f"reanalyse: {result.items:,} items scored again with the current models",
+              flush=True)
+        return EXIT_OK
+
+    return _guarded(act, ValueError, "stopped: the days scored so far are stored; run "
+                    "reanalyse again to finish.")
+
+
 def _check(watch: Watch) -> int:
     print(f"{watch.path}: valid — watch {watch.name!r}")
     for brand in watch.brands:
@@ -139,7 +173,7 @@ def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> in
     """
     sources = _watched_sources(watch, only)
     _save_watch(db, watch)
-    analyser = Analyser(watch.brands)
+    analyser = Analyser(watch.brands, models_up_to_date(watch, db, progress))
     due = {s.name: 0.0 for s in sources}
     seen = _file_stamp(watch.path)
     print(f"watching {len(sources)} source(s); Ctrl-C to stop", file=sys.stderr)
@@ -151,7 +185,7 @@ def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> in
             if reloaded is not None:
                 watch, sources = reloaded
                 _save_watch(db, watch)
-                analyser = Analyser(watch.brands)
+                analyser = Analyser(watch.brands, models_up_to_date(watch, db, progress))
                 due = {s.name: due.get(s.name, 0.0) for s in sources}
         for source in sources:
             if time.monotonic() >= due[source.name]:

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from analysis.language import detect_language
 from analysis.query import BrandMatcher
-from analysis.sentiment import label, score_about, score_text
-from analysis.text import Doc
+from analysis.sentiment_model import LinearModel, score_batch
+from analysis.sentiment_targets import brand_verdicts
 from collectors.base import Item, parent_item_id, utc
 from collectors.urls import redact_url
 from config import Brand
@@ -26,31 +26,38 @@ def content_hash(item: Item) -> str:
 class Analyser:
     """Turns items into item rows and mention rows for :func:`store.writes.write_batch`."""
 
-    def __init__(self, brands: Sequence[Brand]):
-        """Compile the brand matcher once for the whole run."""
+    def __init__(self, brands: Sequence[Brand], models: dict[str, LinearModel] | None = None):
+        """Compile the brand matcher once for the whole run.
+
+        ``models`` are the watch's own sentiment models (adapted from its corrections), by
+        language; the shipped ones serve the languages it lacks.
+        """
         self.queries = {b.name: b.compiled for b in brands if b.compiled is not None}
         self.matcher = BrandMatcher(self.queries)
+        self.models = models
 
     def rows(self, items: Iterable[Item], source: str, collected_at: datetime
              ) -> tuple[list[tuple], list[tuple]]:
         """Analyse ``items`` (already stamped with their ids) and return (items, mentions) rows."""
+        items = list(items)
+        texts = [f"{item.title}\n{item.text}" if item.title else (item.text or "")
+                 for item in items]
+        langs = [item.lang or detect_language(full) for item, full in zip(items, texts,
+                                                                           strict=True)]
+        verdicts = score_batch(texts, langs, self.models)
+        named = brand_verdicts(texts, langs, verdicts, self.matcher, self.queries, self.models)
         item_rows: list[tuple] = []
         mention_rows: list[tuple] = []
-        for item in items:
-            full = f"{item.title}\n{item.text}" if item.title else (item.text or "")
-            lang = item.lang or detect_language(full)
+        for item, lang, (sentiment, label), brands in zip(items, langs, verdicts, named,
+                                                          strict=True):
             published = utc(item.published_at) or collected_at
-            sentiment = score_text(full, lang)
             item_id = item.item_id
             item_rows.append((
                 item_id, source, item.kind, redact_url(item.url) if item.url else None, item.title,
                 item.text, item.author,
-                published, collected_at, lang, sentiment, label(sentiment), item.score,
+                published, collected_at, lang, sentiment, label, item.score,
                 item.comments, parent_item_id(item.parent_id), content_hash(item),
             ))
-            doc = Doc(full)  # tokenised once for every brand's match and spans
-            for brand in self.matcher.match_doc(doc):
-                about = score_about(full, lang, self.queries[brand].spans_doc(doc))
-                mention_rows.append((item_id, brand, about, label(about), published, source,
-                                     item.kind, lang))
+            mention_rows.extend((item_id, brand, about, name, published, source, item.kind, lang)
+                                for brand, about, name in brands)
         return item_rows, mention_rows

@@ -8,6 +8,7 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from collectors.retrain import mark_current, watch_models
 from config import Watch
 from store import writing
 from store.derived import refresh_all
@@ -20,13 +21,17 @@ class UnknownBrand(ValueError):
 
 
 def rematch_watch(watch: Watch, db: Path | str, only: list[str] | None = None,
-                  progress: bool = True, stream: TextIO | None = None) -> RematchResult:
+                  progress: bool = True, stream: TextIO | None = None,
+                  label: str = "rematch") -> RematchResult:
     """Re-match every stored item against ``watch``'s brands and rewrite their mentions.
 
     With ``only``, just those brands' mentions are rewritten. The stored brand list is
     replaced by the watch's first (so the app shows the new queries), and every derived table
     is refreshed at the end (corrections kept in the edits store are re-applied there).
-    Raises :class:`UnknownBrand` before changing anything when ``only`` names an unknown brand.
+    Every item's and mention's sentiment is scored again with the watch's current models
+    (its own, adapted from corrections, where they exist), so a new model reaches all history;
+    ``label`` names the progress bar. Raises :class:`UnknownBrand` before changing anything
+    when ``only`` names an unknown brand.
     """
     stream = stream or sys.stderr
     names = [b.name for b in watch.brands]
@@ -38,13 +43,17 @@ def rematch_watch(watch: Watch, db: Path | str, only: list[str] | None = None,
         save_brands(con, watch.brands)
         set_meta(con, "watch_name", watch.name)
     _, _, total = history_span(db)
-    bar = tqdm(desc="rematch", total=total, unit=" items", file=stream, disable=not progress,
+    models = watch_models(db, stream)
+    bar = tqdm(desc=label, total=total, unit=" items", file=stream, disable=not progress,
                mininterval=0.5, dynamic_ncols=True, leave=False)
     queries = {b.name: b.compiled for b in watch.brands if b.compiled is not None}
     try:
-        result = rematch(db, queries, only, progress=lambda done, _: bar.update(done - bar.n))
+        result = rematch(db, queries, only, progress=lambda done, _: bar.update(done - bar.n),
+                         models=models)
     finally:
         bar.close()
     with writing(db) as con:
         refresh_all(con, warn=lambda m: print(f"warning: {m}", file=stream))
+    if only is None:
+        mark_current(db, models)
     return result

@@ -13,6 +13,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from collectors import REGISTRY
+from collectors import retrain as retraining
 from collectors.base import CollectorError, Context, Item
 from collectors.pipeline import Analyser, content_hash
 from config import Source, Watch
@@ -75,7 +76,9 @@ def run(watch: Watch, db_path: Path | str, only: list[str] | None = None,
 
     Each source runs to its end or its failure; failures are recorded on the source and in the
     run log and the next source runs. Raises :class:`UnknownSource` before collecting anything
-    when ``only`` names a source that is not configured.
+    when ``only`` names a source that is not configured. Before collecting, the sentiment
+    models are retrained when enough corrections were made since the last time, and stored
+    labels given by other models than those in use are scored again (with a progress bar).
     """
     stream = stream or sys.stderr
     names = {s.name for s in watch.sources}
@@ -87,7 +90,7 @@ def run(watch: Watch, db_path: Path | str, only: list[str] | None = None,
     with writing(db_path) as con:
         save_brands(con, watch.brands)
         set_meta(con, "watch_name", watch.name)
-    analyser = Analyser(watch.brands)
+    analyser = Analyser(watch.brands, models_up_to_date(watch, db_path, progress, stream))
     results = []
     try:
         for source in chosen:
@@ -98,6 +101,30 @@ def run(watch: Watch, db_path: Path | str, only: list[str] | None = None,
             refresh_derived(con, any(r.new or r.updated for r in results), stream,
                             progress=progress)
     return results
+
+
+def models_up_to_date(watch: Watch, db_path: Path | str, progress: bool = True,
+                      stream: TextIO | None = None) -> dict:
+    """The watch's sentiment models, retrained and applied to history first where needed.
+
+    Retrains when ``RETRAIN_AFTER`` corrections were made since the last retrain; scores the
+    history again when the stored labels came from other models (a new release, a retrain
+    interrupted before it finished). A database without items just records the models.
+    """
+    from collectors.rematch import rematch_watch
+
+    stream = stream or sys.stderr
+    if retraining.due(db_path):
+        for outcome in retraining.retrain(db_path, watch, stream):
+            print(f"retrain: {outcome.line()}", file=stream, flush=True)
+    models = retraining.watch_models(db_path, stream)
+    if retraining.stale(db_path, models):
+        print("sentiment models changed: scoring the stored history again", file=stream,
+              flush=True)
+        rematch_watch(watch, db_path, progress=progress, stream=stream, label="reanalyse")
+    else:
+        retraining.mark_current(db_path, models)
+    return models
 
 
 def refresh_derived(con, changed: bool, stream: TextIO, corrections: bool = True,

@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from store import facts
-from store.connection import connect_retrying
+from store.connection import connect_retrying, reading
 from store.transaction import transaction
 from store.writes import now, refresh_rollups
 
@@ -198,6 +198,26 @@ def corrections(db: Path | str) -> list[dict]:
                           "FROM sentiment_corrections ORDER BY corrected_at DESC")
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def corrected_items(db: Path | str) -> list[tuple]:
+    """``(item_id, brand, label, title, text, lang)`` of every correction whose item is stored.
+
+    What retraining learns from: the label a person gave and the text it was given to.
+    """
+    with _reading(db) as con:
+        if con is None:
+            return []
+        rows = con.execute("SELECT item_id, brand, label FROM sentiment_corrections "
+                           "ORDER BY item_id, brand").fetchall()
+    if not rows:
+        return []
+    with reading(db) as con:
+        texts = {r[0]: r[1:] for r in con.execute(
+            "SELECT item_id, title, text, lang FROM items WHERE item_id IN "
+            "(SELECT unnest(?::VARCHAR[]))", [sorted({r[0] for r in rows})]).fetchall()}
+    return [(item_id, brand, label, *texts[item_id]) for item_id, brand, label in rows
+            if item_id in texts]
 
 
 def correction_stats(db: Path | str) -> CorrectionStats:

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pyarrow as pa
+
 from analysis.query import BrandMatcher, Query
-from analysis.sentiment import label, score_about
+from analysis.sentiment_model import LinearModel, score_batch
+from analysis.sentiment_targets import brand_verdicts
 from analysis.text import Doc
 from store import facts
 from store.connection import reading, writing
@@ -17,6 +20,8 @@ from store.writes import _MENTION_NAMES, MENTION_SCHEMA, _table, refresh_rollups
 
 # The columns re-matching needs, in the order :func:`mention_rows` reads them.
 _ITEM_SELECT = "item_id, title, text, lang, published_at, source, kind"
+ITEM_SCORE_SCHEMA = pa.schema([("item_id", pa.string()), ("sentiment", pa.float64()),
+                               ("label", pa.string())])
 # About this many items are matched between two short write connections (whole days at a time).
 BATCH_ITEMS = 20_000
 PREVIEW_ITEMS = 20_000
@@ -66,21 +71,32 @@ def full_text(title: str | None, text: str | None) -> str:
     return f"{title}\n{text or ''}" if title else (text or "")
 
 
-def mention_rows(items: Iterable[Sequence], queries: Mapping[str, Query]) -> list[tuple]:
+def mention_rows(items: Iterable[Sequence], queries: Mapping[str, Query],
+                 models: dict[str, LinearModel] | None = None) -> list[tuple]:
     """Mention rows (in ``MENTION_SCHEMA`` order) for item rows read with ``_ITEM_SELECT``.
 
-    Each brand whose query matches gets its own sentiment, scored on the sentences that
-    mention it, exactly as the collectors' pipeline does at ingest.
+    Each brand whose query matches gets its sentiment exactly as the collectors' pipeline
+    gives it at ingest (``models``: the watch's own sentiment models, if any).
     """
-    matcher = BrandMatcher(dict(queries))
+    return analysed(items, queries, models)[0]
+
+
+def analysed(items: Iterable[Sequence], queries: Mapping[str, Query],
+             models: dict[str, LinearModel] | None = None
+             ) -> tuple[list[tuple], list[tuple]]:
+    """Mention rows and ``(item_id, sentiment, sentiment_label)`` rows for stored items."""
+    items = list(items)
+    texts = [full_text(title, text) for _, title, text, *_ in items]
+    langs = [row[3] for row in items]
+    verdicts = score_batch(texts, langs, models)
+    named = brand_verdicts(texts, langs, verdicts, BrandMatcher(dict(queries)), queries, models)
     rows: list[tuple] = []
-    for item_id, title, text, lang, published, source, kind in items:
-        full = full_text(title, text)
-        doc = Doc(full)
-        for brand in matcher.match_doc(doc):
-            about = score_about(full, lang, queries[brand].spans_doc(doc))
-            rows.append((item_id, brand, about, label(about), published, source, kind, lang))
-    return rows
+    for (item_id, _, _, lang, published, source, kind), brands in zip(items, named,
+                                                                       strict=True):
+        rows.extend((item_id, brand, score, name, published, source, kind, lang)
+                    for brand, score, name in brands)
+    scores = [(row[0], score, name) for row, (score, name) in zip(items, verdicts, strict=True)]
+    return rows, scores
 
 
 def history_span(db: Path | str) -> tuple[date | None, date | None, int]:
@@ -93,7 +109,8 @@ def history_span(db: Path | str) -> tuple[date | None, date | None, int]:
 
 def rematch(db: Path | str, queries: Mapping[str, Query], only: Sequence[str] | None = None,
             progress: Callable[[int, int], None] | None = None,
-            batch_items: int = BATCH_ITEMS) -> RematchResult:
+            batch_items: int = BATCH_ITEMS,
+            models: dict[str, LinearModel] | None = None) -> RematchResult:
     """Re-match every stored item against ``queries`` and rewrite the mentions they give.
 
     ``queries`` maps each brand to its compiled query. With ``only``, the mentions of those
@@ -103,7 +120,8 @@ def rematch(db: Path | str, queries: Mapping[str, Query], only: Sequence[str] | 
     write transaction that also refreshes that step's daily rollup, so readers are never
     locked out for long and an interrupted run leaves consistent days behind (running it
     again finishes the job: re-matching is idempotent). ``progress(done, total)`` is called
-    after each step.
+    after each step. Items' own sentiment is scored again too, with ``models`` (the watch's
+    own sentiment models, if any) or the shipped ones, so a new model reaches all history.
     """
     chosen = {n: q for n, q in queries.items() if only is None or n in only}
     first, last, total = history_span(db)
@@ -119,9 +137,9 @@ def rematch(db: Path | str, queries: Mapping[str, Query], only: Sequence[str] | 
         with writing(db) as con:
             items = con.execute(f"SELECT {_ITEM_SELECT} FROM items WHERE published_at >= ? "
                                 "AND published_at < ?", [lo, hi]).fetchall()
-        rows = mention_rows(items, chosen)
+        rows, scores = analysed(items, chosen, models)
         with writing(db) as con:
-            _replace(con, lo, hi, None if only is None else list(chosen), rows, result)
+            _replace(con, lo, hi, None if only is None else list(chosen), rows, result, scores)
         result.items += len(items)
         if progress:
             progress(result.items, total)
@@ -135,8 +153,11 @@ def rematch(db: Path | str, queries: Mapping[str, Query], only: Sequence[str] | 
 
 
 def _replace(con, lo: datetime, hi: datetime, brands: list[str] | None, rows: list[tuple],
-             result: RematchResult) -> None:
-    """Swap the mentions of ``brands`` (all when None) published in [lo, hi) for ``rows``."""
+             result: RematchResult, scores: list[tuple] = ()) -> None:
+    """Swap the mentions of ``brands`` (all when None) published in [lo, hi) for ``rows``.
+
+    ``scores`` (``item_id, sentiment, sentiment_label``) update the items' own sentiment.
+    """
     brand_sql = f" AND brand IN ({', '.join('?' for _ in brands)})" if brands else ""
     if brands is not None and not brands:
         return
@@ -156,6 +177,13 @@ def _replace(con, lo: datetime, hi: datetime, brands: list[str] | None, rows: li
             con.execute(f"INSERT INTO mentions ({_MENTION_NAMES}) SELECT {_MENTION_NAMES} "
                         "FROM rematch_rows ORDER BY published_at")
             con.unregister("rematch_rows")
+        if scores:
+            con.register("rematch_scores", _table(scores, ITEM_SCORE_SCHEMA))
+            con.execute("UPDATE items SET sentiment = s.sentiment, sentiment_label = s.label "
+                        "FROM rematch_scores s WHERE items.item_id = s.item_id AND "
+                        "(items.sentiment_label IS DISTINCT FROM s.label OR "
+                        "items.sentiment IS DISTINCT FROM s.sentiment)")
+            con.unregister("rematch_scores")
         days, day = [], lo.date()
         while day < hi.date():
             days.append(day)

@@ -1,0 +1,174 @@
+"""The learned sentiment classifier: a linear softmax model per language over hashed features."""
+
+# Trained by ``python -m training`` on public human-labelled corpora (see training/), saved as
+# one small .npz per language under analysis/models/, read at start with no network. Scoring is
+# plain numpy: the features of a batch of texts (analysis.sentiment_features) times the weights.
+# A watch can adapt a copy to its own vocabulary from people's corrections (:meth:`adapt`).
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from analysis.sentiment_features import FeatureSpec, featurize
+
+LABELS = ("negative", "neutral", "positive")
+MODELS = Path(__file__).resolve().parent / "models"
+LANGS = ("en", "fr")
+MAX_CHARS = 5000  # longer texts are read on their start: posts put their point early
+
+
+class ModelError(Exception):
+    """A model file that is missing, unreadable or made for other features."""
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Weights of one language's classifier and what they were trained on."""
+
+    lang: str
+    spec: FeatureSpec
+    weights: np.ndarray  # (spec.width, 3) float32, columns in LABELS order
+    bias: np.ndarray  # (3,)
+    info: dict = field(default_factory=dict)
+
+    def logits(self, texts: list[str]) -> np.ndarray:
+        """Raw class scores, one row per text."""
+        indptr, indices, values = featurize(texts, [self.lang] * len(texts), self.spec)
+        return _sparse_dot(indptr, indices, values, self.weights) + self.bias
+
+    def proba(self, texts: list[str]) -> np.ndarray:
+        """Probabilities of (negative, neutral, positive), one row per text."""
+        return _softmax(self.logits(texts))
+
+    def save(self, path: Path | str) -> None:
+        """Write the model as one compressed .npz (weights as float16 to keep it small)."""
+        meta = {"lang": self.lang, "spec": self.spec.__dict__, "info": self.info,
+                "labels": list(LABELS)}
+        with open(path, "wb") as f:
+            np.savez_compressed(f, weights=self.weights.astype(np.float16),
+                                bias=self.bias.astype(np.float32),
+                                meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+
+    @classmethod
+    def load(cls, path: Path | str) -> LinearModel:
+        """Read a model written by :meth:`save`; :class:`ModelError` says what is wrong."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(bytes(data["meta"]).decode())
+                weights = data["weights"].astype(np.float32)
+                bias = data["bias"].astype(np.float32)
+        except (OSError, KeyError, ValueError) as exc:
+            raise ModelError(f"{path}: not a readable sentiment model ({exc})") from exc
+        spec = FeatureSpec(**meta["spec"])
+        if weights.shape != (spec.width, len(LABELS)) or tuple(meta["labels"]) != LABELS:
+            raise ModelError(f"{path}: weights of shape {weights.shape} do not fit its features")
+        return cls(meta["lang"], spec, weights, bias, meta.get("info", {}))
+
+    def adapt(self, texts: list[str], labels: list[str], prior: float = 1.0) -> LinearModel:
+        """A copy moved toward ``labels`` on ``texts``, kept close to these weights.
+
+        Minimises the softmax loss of the corrected texts plus ``prior`` / 2 times the squared
+        distance to the current weights (L-BFGS): only the features those texts carry move,
+        and only as far as the corrections need. The bias stays, so a handful of corrections
+        of one label does not tilt every other post.
+        """
+        if not texts:
+            return self
+        from scipy.optimize import minimize
+        from scipy.sparse import csr_matrix
+
+        indptr, indices, values = featurize(texts, [self.lang] * len(texts), self.spec)
+        used, cols = np.unique(indices, return_inverse=True)
+        x = csr_matrix((values, cols, indptr), shape=(len(texts), len(used)))
+        target = np.zeros((len(texts), len(LABELS)))
+        target[np.arange(len(texts)), [LABELS.index(name) for name in labels]] = 1.0
+        base = self.weights[used].astype(np.float64)
+
+        def loss(flat: np.ndarray) -> tuple[float, np.ndarray]:
+            w = flat.reshape(base.shape)
+            z = x @ w + self.bias
+            z -= z.max(axis=1, keepdims=True)
+            log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+            gap = w - base
+            value = -(target * log_p).sum() + prior / 2 * (gap ** 2).sum()
+            grad = x.T @ (np.exp(log_p) - target) + prior * gap
+            return float(value), grad.ravel()
+
+        found = minimize(loss, base.ravel(), jac=True, method="L-BFGS-B",
+                         options={"maxiter": 200})
+        weights = self.weights.copy()
+        weights[used] = found.x.reshape(base.shape).astype(np.float32)
+        return replace(self, weights=weights)
+
+
+def _sparse_dot(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray,
+                weights: np.ndarray) -> np.ndarray:
+    """Rows of a CSR matrix times ``weights``, without scipy."""
+    n = len(indptr) - 1
+    out = np.zeros((n, weights.shape[1]), dtype=np.float64)
+    if not len(indices):
+        return out
+    rows = np.repeat(np.arange(n), np.diff(indptr))
+    contrib = weights[indices] * values[:, None]
+    for k in range(weights.shape[1]):
+        out[:, k] = np.bincount(rows, weights=contrib[:, k], minlength=n)
+    return out
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@lru_cache(maxsize=4)
+def shipped(lang: str) -> LinearModel:
+    """The model committed for ``lang`` (``fr``, or ``en`` for every other language)."""
+    lang = "fr" if lang == "fr" else "en"
+    path = MODELS / f"sentiment-{lang}.npz"
+    if not path.exists():
+        raise ModelError(f"{path} is missing: run `make model` to rebuild it")
+    return LinearModel.load(path)
+
+
+def model_for(lang: str | None, models: dict[str, LinearModel] | None = None) -> LinearModel:
+    """The model that reads ``lang``: the watch's own from ``models`` if any, else the shipped."""
+    key = "fr" if lang == "fr" else "en"
+    return (models or {}).get(key) or shipped(key)
+
+
+def score_batch(texts: list[str], langs: list[str | None],
+                models: dict[str, LinearModel] | None = None) -> list[tuple[float, str]]:
+    """``(score, label)`` of each text: score is P(positive) − P(negative), in [-1, 1].
+
+    The label is the class of highest probability. Texts are grouped by model so each model
+    reads its texts in one batch.
+    """
+    out: list[tuple[float, str]] = [(0.0, LABELS[1])] * len(texts)
+    groups: dict[str, list[int]] = {}
+    for i, lang in enumerate(langs):
+        if texts[i] and texts[i].strip():
+            groups.setdefault("fr" if lang == "fr" else "en", []).append(i)
+    for key, rows in groups.items():
+        p = model_for(key, models).proba([texts[i][:MAX_CHARS] for i in rows])
+        best = p.argmax(axis=1)
+        for k, i in enumerate(rows):
+            out[i] = (float(p[k, 2] - p[k, 0]), LABELS[best[k]])
+    return out
+
+
+def fingerprint(models: dict[str, LinearModel] | None = None) -> str:
+    """A short digest of the weights in use, stored with the labels they gave."""
+    import hashlib
+
+    digest = hashlib.md5(usedforsecurity=False)
+    for lang in LANGS:
+        model = model_for(lang, models)
+        digest.update(model.weights.tobytes())
+        digest.update(model.bias.tobytes())
+    return digest.hexdigest()[:12]

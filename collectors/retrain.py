@@ -1,0 +1,166 @@
+"""`python -m collectors retrain`: adapt the sentiment models to a watch from its corrections."""
+
+# The shipped models learnt from public tweets and reviews; a watch has its own vocabulary
+# (product names, jargon, the way its customers complain). Each sentiment correction made in
+# the app is a labelled example of that vocabulary. Retraining moves a copy of the shipped
+# model toward all corrections (analysis.sentiment_model.LinearModel.adapt), measures it on
+# corrections it did not learn from, keeps it only if it does at least as well there as the
+# model in use, and saves it beside the database. Stored labels are then scored again.
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from analysis.query import BrandMatcher
+from analysis.sentiment_model import LANGS, LinearModel, ModelError, fingerprint, shipped
+from analysis.sentiment_targets import portions
+from analysis.text import Doc
+from config import Watch
+from store import reading, writing
+from store.edits import corrected_items
+from store.meta import get_meta
+from store.rematch import full_text
+from store.writes import set_meta
+
+RETRAIN_AFTER = 20  # new corrections after which `collectors run` retrains by itself
+MIN_CORRECTIONS = 8  # per language: fewer teach nothing measurable
+HOLD_BACK = 4  # one correction in this many is kept back to judge the new model
+MODEL_KEY = "sentiment_model"  # meta: fingerprint of the models that gave the stored labels
+RETRAINED_KEY = "corrections_at_retrain"  # meta: how many corrections the last retrain saw
+
+
+@dataclass
+class Outcome:
+    """What retraining did for one language."""
+
+    lang: str
+    corrections: int
+    held_back: int = 0
+    before: float | None = None  # accuracy of the model in use on the held-back corrections
+    after: float | None = None  # accuracy of the retrained model on them
+    saved: Path | None = None
+
+    def line(self) -> str:
+        """One line saying what changed, or why nothing did."""
+        if self.before is None:
+            return (f"{self.lang}: {self.corrections} correction(s), fewer than "
+                    f"{MIN_CORRECTIONS}: model unchanged")
+        figures = (f"{self.corrections} corrections ({self.held_back} held back): accuracy on "
+                   f"the held-back ones {self.before:.0%} with the model in use, "
+                   f"{self.after:.0%} retrained")
+        if self.saved is None:
+            return f"{self.lang}: {figures}: worse, the model in use is kept"
+        return f"{self.lang}: {figures}: saved to {self.saved}"
+
+
+def model_path(db: Path | str, lang: str) -> Path:
+    """Where a watch's own model of ``lang`` lives: ``veille.sentiment-fr.npz`` beside the db."""
+    db = Path(db)
+    return db.with_name(f"{db.stem}.sentiment-{lang}.npz")
+
+
+def watch_models(db: Path | str, stream: TextIO | None = None) -> dict[str, LinearModel]:
+    """The watch's own models that exist and can be read (an unreadable one is reported)."""
+    out = {}
+    for lang in LANGS:
+        path = model_path(db, lang)
+        if path.exists():
+            try:
+                out[lang] = LinearModel.load(path)
+            except ModelError as exc:
+                print(f"warning: {exc}; the shipped model is used instead",
+                      file=stream or sys.stderr)
+    return out
+
+
+def _examples(db: Path | str, watch: Watch) -> list[tuple[str, str, str]]:
+    """``(text, model language, label)`` of every correction, on the brand's part of the post."""
+    queries = {b.name: b.compiled for b in watch.brands if b.compiled is not None}
+    matcher = BrandMatcher(queries)
+    out = []
+    for _, brand, label, title, text, lang in corrected_items(db):
+        full = full_text(title, text)
+        doc = Doc(full)
+        named = matcher.match_doc(doc)
+        part = None
+        if brand in named and len(named) > 1:
+            part = portions(full, {b: queries[b].spans_doc(doc) for b in named}).get(brand)
+        out.append((part or full, "fr" if lang == "fr" else "en", label))
+    return out
+
+
+def _accuracy(model: LinearModel, texts: list[str], labels: list[str]) -> float:
+    from analysis.sentiment_model import LABELS
+
+    guesses = model.logits(texts).argmax(axis=1)
+    return sum(LABELS[g] == gold for g, gold in zip(guesses, labels, strict=True)) / len(labels)
+
+
+def retrain(db: Path | str, watch: Watch, stream: TextIO | None = None) -> list[Outcome]:
+    """Adapt each language's model to the watch's corrections; save those that do no worse.
+
+    One correction in ``HOLD_BACK`` (chosen by a hash of its text, so the choice is stable)
+    is kept back; the model in use and a copy of the shipped model adapted to the others are
+    both scored on it. When the adapted copy does at least as well, the shipped model adapted
+    to every correction is saved beside the database.
+    """
+    examples = _examples(db, watch)
+    current = watch_models(db, stream)
+    outcomes = []
+    for lang in LANGS:
+        mine = [e for e in examples if e[1] == lang]
+        outcome = Outcome(lang, len(mine))
+        outcomes.append(outcome)
+        if len(mine) < MIN_CORRECTIONS:
+            continue
+        held = [e for e in mine if _bucket(e[0]) == 0] or mine[:1]
+        learnt = [e for e in mine if e not in held]
+        base = shipped(lang)
+        candidate = base.adapt([e[0] for e in learnt], [e[2] for e in learnt])
+        texts, labels = [e[0] for e in held], [e[2] for e in held]
+        outcome.held_back = len(held)
+        outcome.before = _accuracy(current.get(lang, base), texts, labels)
+        outcome.after = _accuracy(candidate, texts, labels)
+        if outcome.after >= outcome.before:
+            final = base.adapt([e[0] for e in mine], [e[2] for e in mine])
+            final = LinearModel(lang, final.spec, final.weights, final.bias,
+                                {**base.info, "corrections": len(mine),
+                                 "held_back_accuracy": round(outcome.after, 4)})
+            outcome.saved = model_path(db, lang)
+            final.save(outcome.saved)
+    with writing(db) as con:
+        set_meta(con, RETRAINED_KEY, str(len(examples)))
+    return outcomes
+
+
+def _bucket(text: str) -> int:
+    return int(hashlib.md5(text.encode("utf-8", "replace"),
+                           usedforsecurity=False).hexdigest()[:8], 16) % HOLD_BACK
+
+
+def due(db: Path | str) -> bool:
+    """True when ``RETRAIN_AFTER`` corrections or more were made since the last retrain."""
+    from store.edits import correction_stats
+
+    total = correction_stats(db).total
+    with reading(db) as con:
+        seen = get_meta(con, RETRAINED_KEY)
+    return total - int(seen or 0) >= RETRAIN_AFTER
+
+
+def stale(db: Path | str, models: dict[str, LinearModel]) -> bool:
+    """True when stored labels came from other models than ``models`` (or none are stored)."""
+    with reading(db) as con:
+        stored = get_meta(con, MODEL_KEY)
+        count = con.execute("SELECT count(*) FROM items").fetchone()[0]
+    return bool(count) and stored != fingerprint(models)
+
+
+def mark_current(db: Path | str, models: dict[str, LinearModel]) -> None:
+    """Record that the stored labels come from ``models``."""
+    with writing(db) as con:
+        set_meta(con, MODEL_KEY, fingerprint(models))

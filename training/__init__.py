@@ -1,0 +1,1 @@
+"""Training of the sentiment models from public labelled corpora (`make model`)."""

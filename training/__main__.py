@@ -1,0 +1,32 @@
+"""Rebuild the sentiment models from the public corpora: ``python -m training [--lang fr|en]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from training.corpora import CorpusError
+from training.sentiment import RECIPES, build, save
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train and save the models of the languages asked (default: all); return the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="python -m training",
+        description="Train Veille's sentiment models on ../shared/labelled (validation "
+                    "splits only for tuning) and write them under analysis/models/.")
+    parser.add_argument("--lang", action="append", choices=sorted(RECIPES), default=None,
+                        help="only this language (repeat for both; default: both)")
+    args = parser.parse_args(argv)
+    for lang in args.lang or sorted(RECIPES):
+        try:
+            model, result = build(lang)
+        except CorpusError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"{lang}: kept C={model.info['c']} ({result.line()}) -> {save(model)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""Macro-F1, per-class recall and confusion matrices over negative / neutral / positive."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from analysis.sentiment_model import LABELS
+
+
+@dataclass(frozen=True)
+class Scores:
+    """How a list of guesses compares with the gold labels."""
+
+    n: int
+    macro_f1: float
+    accuracy: float
+    recall: dict[str, float]
+    confusion: dict[str, dict[str, int]]  # gold label → guessed label → count
+
+    def line(self) -> str:
+        """One line: n, macro-F1, accuracy and the recall of each class present."""
+        recalls = " ".join(f"{k[:3]} {v:.2f}" for k, v in self.recall.items())
+        return f"n={self.n} macro-F1 {self.macro_f1:.3f} acc {self.accuracy:.3f} recall {recalls}"
+
+
+def score(gold: Sequence[str], guess: Sequence[str]) -> Scores:
+    """Compare ``guess`` with ``gold``; F1 is averaged over the classes present in ``gold``.
+
+    A binary gold set (negative / positive only) is averaged over those two classes, so a
+    guess of neutral counts as a miss without a neutral F1 of zero dragging the mean.
+    """
+    present = [c for c in LABELS if c in set(gold)]
+    confusion = {g: {p: 0 for p in LABELS} for g in present}
+    for g, p in zip(gold, guess, strict=True):
+        confusion[g][p] += 1
+    f1s, recall = [], {}
+    for c in present:
+        tp = confusion[c][c]
+        fn = sum(confusion[c].values()) - tp
+        fp = sum(confusion[g][c] for g in present if g != c)
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+        recall[c] = tp / (tp + fn) if tp + fn else 0.0
+    right = sum(confusion[c][c] for c in present)
+    return Scores(len(gold), sum(f1s) / len(f1s) if f1s else 0.0,
+                  right / len(gold) if gold else 0.0, recall, confusion)
+
+
+def confusion_table(scores: Scores) -> str:
+    """The confusion matrix as Markdown: a row per gold label, a column per guess."""
+    head = "| gold \\ guess | " + " | ".join(LABELS) + " |\n|---|" + "---|" * len(LABELS)
+    rows = [f"| {g} | " + " | ".join(str(row[p]) for p in LABELS) + " |"
+            for g, row in scores.confusion.items()]
+    return "\n".join([head, *rows])
