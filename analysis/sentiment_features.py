@@ -178,3 +178,12 @@ def featurize(texts: list[str], langs: list[str], spec: FeatureSpec
         return indptr, np.zeros(0, np.int64), np.zeros(0)
     return indptr, np.concatenate(indices), np.concatenate(values)
 
+
+
+def word_columns(texts: list[str], langs: list[str], spec: FeatureSpec) -> np.ndarray:
+    """The hashed columns of the words and word pairs of ``texts`` (no character n-grams)."""
+    mask = spec.hashed - 1
+    cols: set[int] = set()
+    for text, lang in zip(texts, langs, strict=True):
+        cols.update(_word_features(clean(text or ""), "fr" if lang == "fr" else "en", mask)[0])
+    return np.array(sorted(cols), dtype=np.int64)

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.sentiment_features import FeatureSpec, featurize
+from analysis.sentiment_features import FeatureSpec, featurize, word_columns
 
 LABELS = ("negative", "neutral", "positive")
 MODELS = Path(__file__).resolve().parent / "models"
 LANGS = ("en", "fr")
+CHAR_STIFFNESS = 10.0  # how much harder character n-grams resist a correction than words
 MAX_CHARS = 5000  # longer texts are read on their start: posts put their point early
 
 
@@ -69,22 +70,27 @@ class LinearModel:
             raise ModelError(f"{path}: weights of shape {weights.shape} do not fit its features")
         return cls(meta["lang"], spec, weights, bias, meta.get("info", {}))
 
-    def adapt(self, texts: list[str], labels: list[str], prior: float = 1.0) -> LinearModel:
+    def adapt(self, texts: list[str], labels: list[str], prior: float = 0.3) -> LinearModel:
         """A copy moved toward ``labels`` on ``texts``, kept close to these weights.
 
-        Minimises the softmax loss of the corrected texts plus ``prior`` / 2 times the squared
-        distance to the current weights (L-BFGS): only the features those texts carry move,
-        and only as far as the corrections need. The bias stays, so a handful of corrections
-        of one label does not tilt every other post.
+        Minimises the softmax loss of the corrected texts plus half the squared distance to
+        the current weights, weighted by ``prior`` for words and word pairs and by
+        ``CHAR_STIFFNESS`` times more for character n-grams and lexicon sums (L-BFGS). Only
+        the features those texts carry move. Character n-grams are shared by every text
+        ("the ", "ent"): moving them as freely for a few corrections would shift unrelated
+        posts. The bias stays, so corrections of one label do not tilt every other post.
         """
         if not texts:
             return self
         from scipy.optimize import minimize
         from scipy.sparse import csr_matrix
 
-        indptr, indices, values = featurize(texts, [self.lang] * len(texts), self.spec)
+        langs = [self.lang] * len(texts)
+        indptr, indices, values = featurize(texts, langs, self.spec)
         used, cols = np.unique(indices, return_inverse=True)
         x = csr_matrix((values, cols, indptr), shape=(len(texts), len(used)))
+        stiffness = np.where(np.isin(used, word_columns(texts, langs, self.spec)), prior,
+                             prior * CHAR_STIFFNESS)[:, None]
         target = np.zeros((len(texts), len(LABELS)))
         target[np.arange(len(texts)), [LABELS.index(name) for name in labels]] = 1.0
         base = self.weights[used].astype(np.float64)
@@ -95,8 +101,8 @@ class LinearModel:
             z -= z.max(axis=1, keepdims=True)
             log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
             gap = w - base
-            value = -(target * log_p).sum() + prior / 2 * (gap ** 2).sum()
-            grad = x.T @ (np.exp(log_p) - target) + prior * gap
+            value = -(target * log_p).sum() + (stiffness * gap ** 2).sum() / 2
+            grad = x.T @ (np.exp(log_p) - target) + stiffness * gap
             return float(value), grad.ravel()
 
         found = minimize(loss, base.ravel(), jac=True, method="L-BFGS-B",
