@@ -1,4 +1,4 @@
-"""Brand-targeted sentiment for French and English posts: lexicons plus rules for social media."""
+"""Lexicon-and-rules sentiment (the analyser before the learned model), kept as its baseline."""
 
 # The word valences come from VADER's English lexicon and vaderSentiment_fr's French one, read
 # from the installed packages' data files, overridden and extended by
@@ -16,10 +16,9 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib.util import find_spec
-from pathlib import Path
 
 from analysis import lexicon_social as social
+from analysis.lexicon import valences
 from analysis.text import normalize
 
 POSITIVE, NEUTRAL, NEGATIVE = "positive", "neutral", "negative"
@@ -56,32 +55,6 @@ _KEEP_ELISION = {"aujourd'hui", "quelqu'un", "presqu'ile"}
 _NOT_NAMES = {"i", "i'm", "i've", "i'd", "i'll", "je", "j'", "ok", "lol", "wtf", "mdr"}
 
 
-@lru_cache(maxsize=1)
-def _data_dirs() -> tuple[Path, Path]:
-    en = Path(find_spec("vaderSentiment").origin).parent
-    fr = Path(find_spec("vaderSentiment_fr").origin).parent
-    return en, fr
-
-
-@lru_cache(maxsize=2)
-def _lexicon(lang: str) -> dict[str, float]:
-    """Folded word → valence: the package lexicon, then this project's overrides."""
-    en_dir, fr_dir = _data_dirs()
-    table: dict[str, float] = {}
-    if lang == "fr":
-        for line in (fr_dir / "fr_lexicon.txt").read_text(encoding="utf-8").splitlines():
-            word, _, rest = line.partition("->")
-            if word and rest:
-                table[normalize(word.strip())] = float(rest.split("->")[0])
-    else:
-        for line in (en_dir / "vader_lexicon.txt").read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) >= 2:
-                table[normalize(parts[0].strip())] = float(parts[1])
-    table.update({normalize(k): v for k, v in social.WORDS[lang].items()})
-    return table
-
-
 def _phrase_keys(phrase: str, lang: str) -> tuple[str, ...]:
     return tuple(t.key for t in _tokens(phrase, lang))
 
@@ -100,7 +73,7 @@ def _rules(lang: str) -> dict:
 
     boosters = {normalize(k): v for k, v in social.BOOSTERS[lang].items()}
     return {
-        "lexicon": _lexicon(lang),
+        "lexicon": valences(lang),
         "phrases": index(social.PHRASES[lang].items()),
         "post": index(social.POST_BOOSTERS[lang].items()),
         "contrast": index((p, True) for p in social.CONTRAST[lang]),

@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-from analysis.sentiment import _lexicon
+from analysis.lexicon import valences
 from analysis.text import normalize
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -67,15 +66,10 @@ def clean(text: str) -> str:
     return _REPEAT.sub(r"\1\1", text)
 
 
-@lru_cache(maxsize=2)
-def _valences(lang: str) -> dict[str, float]:
-    return _lexicon(lang)
-
-
 def _word_features(text: str, lang: str, mask: int) -> tuple[list[int], list[float]]:
     """Hashed words and word pairs with negation marked, and the lexicon sums of ``text``."""
     negators = _NEGATORS_FR if lang == "fr" else _NEGATORS_EN
-    lexicon = _valences(lang)
+    lexicon = valences(lang)
     words: list[str] = []
     positive = negative = 0.0
     negated = False
