@@ -17,7 +17,12 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The French catalog is compiled at install; the app reads the .po itself if this was skipped.
+MO := i18n/locales/fr/LC_MESSAGES/veille.mo
+$(MO): i18n/locales/fr/LC_MESSAGES/veille.po $(STAMP)
+	$(PY) -m i18n compile
+
+setup: $(STAMP) $(MO)
 
 # Chromium renders charts for the browser tests and PDF export; DejaVu gives PDFs their accents.
 # Installed through apt where we are allowed to; elsewhere the tests that need them say so and skip.

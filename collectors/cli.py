@@ -20,6 +20,8 @@ from collectors.runner import (
     run_source,
 )
 from config import ConfigError, Watch, default_config_path, default_db_path, load_watch
+from i18n.catalog import gettext, resolve_language
+from i18n.formats import number
 from store import StoreError, writing
 from store.writes import reorder_if_needed, save_brands, set_meta
 
@@ -136,15 +138,19 @@ def _retrain(watch: Watch, db: Path, learn: bool, progress: bool) -> int:
               file=sys.stderr)
         return EXIT_USAGE
 
+    lang = resolve_language(watch.ui.language)
+
     def act() -> int:
         if learn:
             for outcome in retrain(db, watch):
-                print(f"retrain: {outcome.line()}", flush=True)
+                print(f"retrain: {outcome.line(lang)}", flush=True)
             if not stale(db, watch_models(db)):
-                print("retrain: no model changed; stored labels are current", flush=True)
+                print("retrain: " + gettext("no model changed; stored labels are current", lang),
+                      flush=True)
                 return EXIT_OK
         result = rematch_watch(watch, db, progress=progress, label="reanalyse")
-        print(f"reanalyse: {result.items:,} items scored again with the current models",
+        print("reanalyse: " + gettext("{count} items scored again with the current models",
+                                      lang).format(count=number(result.items, lang)),
               flush=True)
         return EXIT_OK
 

@@ -20,6 +20,8 @@ from analysis.sentiment_model import LANGS, LinearModel, ModelError, fingerprint
 from analysis.sentiment_targets import portions
 from analysis.text import Doc
 from config import Watch
+from i18n.catalog import gettext
+from i18n.formats import percent
 from store import reading, writing
 from store.edits import corrected_items
 from store.meta import get_meta
@@ -44,17 +46,22 @@ class Outcome:
     after: float | None = None  # accuracy of the retrained model on them
     saved: Path | None = None
 
-    def line(self) -> str:
-        """One line saying what changed, or why nothing did."""
+    def line(self, lang: str = "en") -> str:
+        """One line saying what changed, or why nothing did, in ``lang``."""
         if self.before is None:
-            return (f"{self.lang}: {self.corrections} correction(s), fewer than "
-                    f"{MIN_CORRECTIONS}: model unchanged")
-        figures = (f"{self.corrections} corrections ({self.held_back} held back): accuracy on "
-                   f"the held-back ones {self.before:.0%} with the model in use, "
-                   f"{self.after:.0%} retrained")
+            return gettext("{lang}: {count} correction(s), fewer than {minimum}: model "
+                           "unchanged", lang).format(lang=self.lang, count=self.corrections,
+                                                     minimum=MIN_CORRECTIONS)
+        figures = gettext("{lang}: {count} corrections ({held} held back): accuracy on the "
+                          "held-back ones {before} with the model in use, {after} retrained",
+                          lang).format(lang=self.lang, count=self.corrections,
+                                       held=self.held_back, before=percent(self.before, lang, 0),
+                                       after=percent(self.after, lang, 0))
         if self.saved is None:
-            return f"{self.lang}: {figures}: worse, the model in use is kept"
-        return f"{self.lang}: {figures}: saved to {self.saved}"
+            return gettext("{figures}: worse, the model in use is kept", lang).format(
+                figures=figures)
+        return gettext("{figures}: saved to {path}", lang).format(figures=figures,
+                                                                   path=self.saved)
 
 
 def model_path(db: Path | str, lang: str) -> Path:

@@ -17,6 +17,7 @@ from collectors import retrain as retraining
 from collectors.base import CollectorError, Context, Item
 from collectors.pipeline import Analyser, content_hash
 from config import Source, Watch
+from i18n.catalog import resolve_language
 from store import writing
 from store.derived import REFRESHERS, refresh_all
 from store.edits import apply_corrections
@@ -116,7 +117,8 @@ def models_up_to_date(watch: Watch, db_path: Path | str, progress: bool = True,
     stream = stream or sys.stderr
     if retraining.due(db_path):
         for outcome in retraining.retrain(db_path, watch, stream):
-            print(f"retrain: {outcome.line()}", file=stream, flush=True)
+            print(f"retrain: {outcome.line(resolve_language(watch.ui.language))}",
+                  file=stream, flush=True)
     models = retraining.watch_models(db_path, stream)
     if retraining.stale(db_path, models):
         print("sentiment models changed: scoring the stored history again", file=stream,

@@ -14,6 +14,7 @@ from typing import Any
 
 from analysis.query import Query, QuerySyntaxError, compile_query
 from config.options import Option
+from i18n.catalog import LANGUAGES, normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -46,6 +47,8 @@ COLLECT_KEYS = {
     "allow_networks": Option("list", [], help="Private/loopback CIDRs that may be fetched."),
 }
 UI_KEYS = {
+    "language": Option("str", "", help="Language of the app, reports and messages: \"fr\" or "
+                                       "\"en\" (default: the browser's; VEILLE_LANG wins)."),
     "allowed_hosts": Option("list", [], help="Host names the app answers to besides 127.0.0.1, "
                                              "localhost and ::1 (a reverse proxy's public name)."),
 }
@@ -129,6 +132,7 @@ class UISettings:
     """The ``[ui]`` table: how the app's server behaves."""
 
     allowed_hosts: list[str] = field(default_factory=list)
+    language: str | None = None
 
 
 @dataclass
@@ -363,7 +367,12 @@ def _ui(value: Any, problems: list[str]) -> UISettings:
             hosts.append(host_name(host))
         except ValueError as exc:
             problems.append(f"[ui], field 'allowed_hosts': {exc}")
-    return UISettings(allowed_hosts=hosts)
+    language = vals.get("language") or None
+    if language is not None and normalise(language) is None:
+        problems.append(f"[ui], field 'language': {language!r} is not a language Veille speaks "
+                        f"(one of: {', '.join(LANGUAGES)})")
+        language = None
+    return UISettings(allowed_hosts=hosts, language=normalise(language))
 
 
 def host_name(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import random
 import re
 import subprocess
@@ -154,3 +155,19 @@ def test_a_retrained_model_that_does_worse_is_not_kept(tmp_path):
     assert fr.before == 1.0 and fr.after < fr.before
     assert fr.saved is None and not model_path(db, "fr").exists()
     assert "worse, the model in use is kept" in fr.line()
+
+
+def test_retrain_speaks_the_watch_language(tmp_path):
+    (tmp_path / "reviews.csv").write_text(
+        "id,text,date\n0,Librio : un livre,2026-05-01\n", encoding="utf-8")
+    config = tmp_path / "watch.toml"
+    config.write_text(WATCH, encoding="utf-8")
+    db = tmp_path / "veille.duckdb"
+    collect(config, db)
+    proc = subprocess.run([sys.executable, "-m", "collectors", "retrain", "--config",
+                           str(config), "--db", str(db), "--quiet"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "VEILLE_LANG": "fr"})
+    assert proc.returncode == 0, proc.stderr
+    assert "retrain: fr : 0 correction(s), moins de 8 : modèle inchangé" in proc.stdout
+    assert "les étiquettes enregistrées sont à jour" in proc.stdout
