@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from collectors import REGISTRY, kind_options
+from collectors.retrain import due as retraining_due
 from collectors.runner import (
     Analyser,
     SourceResult,
@@ -175,7 +176,8 @@ def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> in
 
     When the watch file changes (brands edited in the app's Sources page, a source added),
     it is read again between runs: a valid file replaces brands and sources from then on, an
-    invalid one is reported once and the running configuration kept.
+    invalid one is reported once and the running configuration kept. Once enough sentiment
+    corrections were made in the app meanwhile, the models are retrained between runs.
     """
     sources = _watched_sources(watch, only)
     _save_watch(db, watch)
@@ -193,6 +195,8 @@ def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> in
                 _save_watch(db, watch)
                 analyser = Analyser(watch.brands, models_up_to_date(watch, db, progress))
                 due = {s.name: due.get(s.name, 0.0) for s in sources}
+        if retraining_due(db):  # corrections made in the app while watching
+            analyser = Analyser(watch.brands, models_up_to_date(watch, db, progress))
         for source in sources:
             if time.monotonic() >= due[source.name]:
                 due[source.name] = time.monotonic() + source.every
