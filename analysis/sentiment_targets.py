@@ -29,22 +29,25 @@ def _named(spans_by_brand: Mapping[str, Sequence[Span]], lo: int, hi: int) -> li
 
 def _pieces(text: str, lo: int, hi: int) -> list[Span]:
     """Clause spans of ``text[lo:hi]``, cut before each contrast word or punctuation mark."""
-    cuts = [lo] + [lo + m.start() for m in _CLAUSE_CUT.finditer(text, lo, hi) if m.start() > 0]
-    cuts = sorted(set(c for c in cuts if lo <= c < hi))
+    # finditer with bounds still gives positions in the whole text.
+    cuts = sorted({lo} | {m.start() for m in _CLAUSE_CUT.finditer(text, lo, hi) if m.start() > lo})
     return [(a, b) for a, b in zip(cuts, cuts[1:] + [hi], strict=True) if text[a:b].strip()]
 
 
 def _assign(units: list[tuple[Span, list[str]]], brands: list[str]) -> dict[str, list[Span]]:
-    """Give each unit to the brands it names; a unit naming none goes with the previous one."""
+    """Give each unit to the brands it names; a unit naming none goes with the previous one.
+
+    Units before any brand is named (an introduction) go to every brand.
+    """
     out: dict[str, list[Span]] = {b: [] for b in brands}
     leading: list[Span] = []
     owners: list[str] = []
     for span, named in units:
         if named:
+            if not owners:
+                for b in brands:
+                    out[b].extend(leading)
             owners = named
-            for b in owners:
-                out[b].extend(leading)
-            leading = []
         elif not owners:
             leading.append(span)
             continue

@@ -78,7 +78,7 @@ def report(title: str, gold: list[str], guesses: dict[str, list[str]], markdown:
         print(f"\nConfusion of ours:\n\n{confusion_table(results['ours'])}")
     else:
         for name, r in results.items():
-            print(f"  {name:<9}{r.line()}")
+            print(f"  {name:<17}{r.line()}")
         print("  ours confusion (gold → guess):",
               {g: dict(row) for g, row in results["ours"].confusion.items()})
     if texts and errors:

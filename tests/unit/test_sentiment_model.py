@@ -120,6 +120,14 @@ def test_portions_split_only_posts_naming_several_brands():
                      "Ciel Mobile": "Ciel Mobile is awful. Their support never answers."}
 
 
+def test_a_sentence_naming_two_brands_is_cut_between_them_wherever_it_stands():
+    text = "Switching providers this week. Orbis is great but Ciel Mobile is awful."
+    orbis, ciel = text.index("Orbis"), text.index("Ciel Mobile")
+    parts = portions(text, {"Orbis": [(orbis, orbis + 5)], "Ciel Mobile": [(ciel, ciel + 11)]})
+    assert parts == {"Orbis": "Switching providers this week. Orbis is great",
+                     "Ciel Mobile": "Switching providers this week. but Ciel Mobile is awful."}
+
+
 def test_scores_are_probabilities_and_labels_their_argmax():
     texts = ["I love it", "worst service ever", "the shop opens at 9", "", "   "]
     model = shipped("en")
