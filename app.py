@@ -7,26 +7,13 @@ import streamlit as st
 from config import default_config_path, default_db_path
 from store import StoreError
 from ui import auth, export, frame, guidance, live, saved_views, state
+from views.registry import VIEWS
 
-# The views, in menu order. Adding one: a file in pages/ and one line here, with a url_path
-# that is not the file's name. Streamlit's older discovery of the pages/ folder (used for a
-# fresh server's first run, and by AppTest) would otherwise run that file without this frame;
-# tests/app/test_overview.py checks the rule.
+# The views, in menu order, from the one registry the reports read too (views/registry.py).
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:",
-            url_path="home", default=True),
-    st.Page("pages/share_of_voice.py", title="Share of voice", icon=":material/pie_chart:",
-            url_path="voice"),
-    st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:",
-            url_path="over-time"),
-    st.Page("pages/topics.py", title="Topics", icon=":material/cloud:", url_path="themes"),
-    st.Page("pages/mentions.py", title="Mentions", icon=":material/forum:", url_path="items"),
-    st.Page("pages/alerts.py", title="Alerts", icon=":material/notifications_active:",
-            url_path="spikes"),
-    st.Page("pages/community.py", title="Community", icon=":material/groups:",
-            url_path="people"),
-    st.Page("pages/sources.py", title="Sources", icon=":material/settings_input_antenna:",
-            url_path="health"),
+    st.Page(spec.page, title=spec.title, icon=spec.icon, url_path=spec.url_path,
+            default=spec.default)
+    for spec in VIEWS
 ]
 
 # The tab icon is a file served by the app itself: a :material: icon would be fetched from
@@ -44,7 +31,7 @@ else:
     saved_views.sidebar(db)
     frame.header(view)
     page = st.navigation(PAGES, position="top")
-    export.sidebar(view, page.title)
+    export.sidebar(view, page.url_path)
     try:
         with state.published(view):
             page.run()

@@ -7,9 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from store import alerts
-from ui import format as fmt
 from ui.filters import tone_ignored
 from ui.state import current, read
+from views import format as fmt
 
 MAX_SHOWN = 40
 STATE_NAMES = {"new": "New", "seen": "Seen", "handled": "Handled"}

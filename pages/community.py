@@ -5,9 +5,9 @@ import streamlit as st
 from charts import community as charts
 from store import community
 from ui import drilldown
-from ui import format as fmt
 from ui.filters import tone_ignored
 from ui.state import current, read
+from views import format as fmt
 
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 REASONS = {"question": "Question", "complaint": "Complaint"}

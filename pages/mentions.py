@@ -11,8 +11,8 @@ import charts
 from store import edits, queries
 from store import mentions as store_mentions
 from ui import drilldown, export
-from ui import format as fmt
 from ui.state import current, db_stamp, read
+from views import format as fmt
 
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 TEXT_CHARS = 240

@@ -5,8 +5,8 @@ import streamlit as st
 import charts
 from store import alerts, queries
 from ui import drilldown
-from ui import format as fmt
 from ui.state import current, read
+from views import format as fmt
 
 # Chart options for a screen that is looked at, not clicked: no toolbar, no logo.
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}

@@ -5,8 +5,8 @@ import streamlit as st
 from charts import breakdown
 from store import queries, stories
 from ui import drilldown
-from ui import format as fmt
 from ui.state import current, read
+from views import format as fmt
 
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 UNITS = {"mentions": "Mentions", "stories": "Stories"}

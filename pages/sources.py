@@ -19,8 +19,8 @@ from config import ConfigError, default_config_path, load_watch
 from config.watch import ROOT, brand_query, update_brand
 from store import alerts, health, queries
 from store.rematch import PREVIEW_ITEMS, preview
-from ui import format as fmt
 from ui.state import current, read
+from views import format as fmt
 
 STATUS_ICONS = {"ok": "🟢 ok", "failing": "🔴 failing", "silent": "🟠 silent",
                 "never run": "⚪ never run"}

@@ -9,9 +9,9 @@ from charts.terms import topic_share_chart
 from charts.wordcloud import wordcloud_chart
 from store import terms
 from ui import drilldown
-from ui import format as fmt
 from ui.filters import tone_ignored
 from ui.state import current, read
+from views import format as fmt
 
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 CLOUD_WORDS = 60

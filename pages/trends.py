@@ -7,8 +7,8 @@ import streamlit as st
 from charts.trends import comparison_chart, trend_chart
 from store import alerts, snapshots, trends
 from ui import drilldown
-from ui import format as fmt
 from ui.state import current, read
+from views import format as fmt
 
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 GRAIN_NAMES = {"hour": "Hour", "day": "Day", "week": "Week"}

@@ -10,10 +10,14 @@ from pathlib import Path
 
 from config import ConfigError, default_config_path, default_db_path, load_watch
 from reports import images, pdf
-from reports.views import TITLES, VIEWS, ReportError, build, make_view, parse_choices
 from store import StoreError, queries
-from ui import filters as flt
-from ui.state import View
+from views import filters as flt
+from views import registry
+from views.context import View, ViewError, make_view, parse_choices
+
+
+class ReportError(ViewError):
+    """A report cannot be made for what was asked (days outside the data…)."""
 
 
 def brand_queries(config: Path | str | None, db: Path | str) -> list[tuple[str, str]]:
@@ -44,7 +48,7 @@ def make_pdf(db: Path | str, params: dict[str, list[str]], views: Sequence[str],
              ) -> tuple[bytes, View]:
     """Build the PDF for URL-style filter ``params``: a snapshot for one view, else a report.
 
-    Raises :class:`ReportError` for bad filters or an empty database and
+    Raises :class:`ViewError` for bad filters or an empty database and
     :class:`images.RendererMissing` when Chromium or the fonts are missing.
     """
     images.check()
@@ -52,7 +56,7 @@ def make_pdf(db: Path | str, params: dict[str, list[str]], views: Sequence[str],
     choices, options = parse_choices(db, params)
     view = make_view(db, choices, options)
     prov = pdf.provenance(view, flt.to_params(choices), brand_queries(config, db), base_url)
-    sections = [build(name, view) for name in views]
+    sections = [registry.get(name).build(view) for name in views]
     if len(sections) == 1:
         return pdf.snapshot(view, sections[0], prov), view
     return pdf.report(view, sections, prov), view
@@ -84,7 +88,7 @@ def parser() -> argparse.ArgumentParser:
     cmd.add_argument("--kind", action="append", default=[], help="keep this source kind")
     cmd.add_argument("--source", action="append", default=[], help="keep this source")
     cmd.add_argument("--lang", action="append", default=[], help="keep this language code")
-    cmd.add_argument("--view", action="append", default=[], choices=list(VIEWS),
+    cmd.add_argument("--view", action="append", default=[], choices=list(registry.KEYS),
                      help="views to include, in order (default: all)")
     cmd.add_argument("--db", type=Path, default=None, help="database (default: VEILLE_DB or "
                      "data/veille.duckdb)")
@@ -116,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     db = args.db or default_db_path()
     config = args.config or default_config_path()
-    views = args.view or list(VIEWS)
+    views = args.view or list(registry.KEYS)
     if not Path(db).is_file():
         print(f"error: no database at {db} (collect first: python -m collectors run, or pass "
               f"--db)", file=sys.stderr)
@@ -137,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except images.RendererMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except (ReportError, StoreError) as exc:
+    except (ViewError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     out = Path(args.out)
@@ -149,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: cannot write {out}: {exc}", file=sys.stderr)
         return 1
-    names = ", ".join(TITLES.get(v, v) for v in views)
+    names = ", ".join(registry.get(v).title for v in views)
     print(f"wrote {out} ({len(content) / 1024:,.0f} KB): {names} · {view.period_text} · "
           f"{view.dimensions_text}")
     return 0

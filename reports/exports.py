@@ -15,9 +15,9 @@ from typing import IO
 import pandas as pd
 
 from reports import images
-from reports.views import Section
 from store import mentions, queries
 from store.filters import Filters
+from views.sections import Section
 
 # Excel stops at 1,048,576 rows; a round cap leaves room for the header and says so plainly.
 MAX_ROWS = 1_000_000

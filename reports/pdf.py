@@ -17,10 +17,11 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from reports import images
-from reports.views import URL_PATHS, Section, Table, Tile
 from store import queries
-from ui import format as fmt
-from ui.state import View
+from views import format as fmt
+from views import registry
+from views.context import View
+from views.sections import Section, Table, Tile
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8501"
 # Debian's DejaVu first; matplotlib (a pinned dependency) ships the same fonts as a fallback.
@@ -57,7 +58,10 @@ class Provenance:
 
     def url(self, view_key: str) -> str:
         """The full link that reopens ``view_key`` with the same filters in the app."""
-        path = URL_PATHS.get(view_key, "")
+        try:
+            path = registry.get(view_key).url_path
+        except registry.ViewError:
+            path = ""
         return f"{self.base_url.rstrip('/')}/{path}?{self.url_query}"
 
 

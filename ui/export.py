@@ -10,13 +10,11 @@ import streamlit as st
 from config import default_config_path
 from reports import exports, images, pdf
 from reports.cli import brand_queries
-from reports.views import TITLES, VIEWS, build
 from store.filters import Filters
 from store.mentions import MentionQuery
 from ui import filters as flt
-from ui.state import View
-
-_KEYS = {title: key for key, title in TITLES.items()}
+from views import registry
+from views.context import View
 
 
 def _params() -> dict[str, list[str]]:
@@ -56,7 +54,7 @@ def snapshot_maker(view: View, key: str, params: dict[str, list[str]], base_url:
     def make() -> bytes:
         prov = pdf.provenance(view, params, brand_queries(default_config_path(), view.db),
                               base_url)
-        return pdf.snapshot(view, build(key, view), prov)
+        return pdf.snapshot(view, registry.get(key).build(view), prov)
     return make
 
 
@@ -66,18 +64,19 @@ def report_maker(view: View, params: dict[str, list[str]], base_url: str
     def make() -> bytes:
         prov = pdf.provenance(view, params, brand_queries(default_config_path(), view.db),
                               base_url)
-        return pdf.report(view, [build(name, view) for name in VIEWS], prov)
+        return pdf.report(view, [spec.build(view) for spec in registry.VIEWS], prov)
     return make
 
 
-def sidebar(view: View, page_title: str) -> None:
-    """Draw the Export section of the sidebar for the page titled ``page_title``.
+def sidebar(view: View, url_path: str) -> None:
+    """Draw the Export section of the sidebar for the page at ``url_path``.
 
     Files are made only when their button is clicked (Streamlit runs the maker then), so
     drawing the section costs nothing. When Chromium or the fonts are missing, the section
     says what to install instead of offering buttons that would fail.
     """
-    key = _KEYS.get(page_title)
+    spec = registry.by_url_path(url_path)
+    key = spec.key if spec else None
     params, base_url = _params(), _base_url()
     with st.sidebar:
         st.subheader("Export", anchor=False)
@@ -101,7 +100,7 @@ def sidebar(view: View, page_title: str) -> None:
             if key:
                 st.download_button(
                     "Charts of this view (PNG + SVG)",
-                    lambda: exports.charts_zip(build(key, view)),
+                    lambda: exports.charts_zip(spec.build(view)),
                     file_name=f"{_stem(view, key)}_charts.zip", mime="application/zip",
                     icon=":material/image:", width="stretch", on_click="ignore",
                     key="export_charts")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from charts.colors import brand_colors
 from store import DatabaseBusy, DatabaseMissing, StoreError, queries, upgrade
 from ui import filters, guidance, state
-from ui import format as fmt
+from views import format as fmt
+from views.context import options_for, view_for
 
 
 @dataclass(frozen=True)
@@ -42,22 +42,8 @@ def open_view(db: Path) -> state.View | Problem:
         return Problem(guidance.BUSY, str(exc))
     except StoreError as exc:
         return Problem(guidance.BROKEN, str(exc))
-    options = filters.Options(
-        first_day=info.first_day, last_day=info.last_day,
-        brands=tuple(str(b) for b in brands["name"]),
-        kinds=tuple(values.get("kind", ())), sources=tuple(values.get("source", ())),
-        langs=tuple(values.get("lang", ())),
-    )
-    choices = filters.sidebar(options)
-    chosen = filters.to_filters(choices, options)
-    shown, previous = filters.describe(choices, chosen, options)
-    own = next((str(n) for n, o in zip(brands["name"], brands["own"], strict=True) if o), None)
-    return state.View(
-        db=Path(db), info=info, filters=chosen, previous=chosen.previous(),
-        period_text=shown, previous_text=previous, colors=brand_colors(brands), own=own,
-        grain=filters.grain_for(chosen, options),
-        dimensions_text=filters.describe_dimensions(choices),
-    )
+    options = options_for(info, brands, values)
+    return view_for(db, info, brands, filters.sidebar(options), options)
 
 
 @st.cache_resource(show_spinner=False)

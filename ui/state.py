@@ -5,42 +5,20 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
 
-from store.filters import Filters
-from store.queries import DataInfo
+from views.context import View
+
+__all__ = ["View", "current", "db_stamp", "published", "read"]
 
 T = TypeVar("T")
 _VIEW_KEY = "_veille_view"
 # The stamp of the database file keys the cache, so fresh data shows at the next rerun; the TTL
 # only bounds memory.
 CACHE_TTL = "10m"
-
-
-@dataclass(frozen=True)
-class View:
-    """Everything a page needs from the frame, rebuilt on every run.
-
-    ``filters`` is the user's choice; ``previous`` the comparison period (None for "all
-    dates"); ``colors`` maps every brand to its one colour; ``own`` is our brand, if one is
-    marked ``own = true``; ``grain`` the time step that suits the period's length; the texts say
-    the period, its comparison and the dimension filters in words.
-    """
-
-    db: Path
-    info: DataInfo
-    filters: Filters
-    previous: Filters | None
-    period_text: str
-    previous_text: str | None
-    colors: dict[str, str] = field(default_factory=dict)
-    own: str | None = None
-    grain: str = "week"
-    dimensions_text: str = ""
 
 
 @contextmanager

@@ -42,8 +42,8 @@ def test_missing_chromium_is_explained_not_offered(monkeypatch, demo_db, tmp_pat
 
 
 def test_the_buttons_makers_build_real_files(demo_db):
-    from reports.views import make_view, parse_choices
     from ui import export
+    from views.context import make_view, parse_choices
 
     choices, options = parse_choices(demo_db, {"period": ["30d"]})
     view = make_view(demo_db, choices, options)

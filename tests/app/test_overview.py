@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import random
 from collections import namedtuple
@@ -427,19 +426,6 @@ def test_a_page_started_without_the_frame_says_how_to_start_veille():
     at.run(timeout=TIMEOUT)
     assert not at.exception
     assert "streamlit run app.py" in at.error[0].value
-
-
-def test_page_url_paths_differ_from_their_file_names():
-    """Streamlit's pages/-folder discovery would otherwise run a page file without the frame."""
-    tree = ast.parse(APP.read_text(encoding="utf-8"))
-    pages = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
-             and getattr(node.func, "attr", None) == "Page"]
-    assert pages
-    for call in pages:
-        path = Path(call.args[0].value)
-        url = next(k.value.value for k in call.keywords if k.arg == "url_path")
-        assert path.parent.name == "pages" and (ROOT / path).exists()
-        assert url != path.stem
 
 
 def test_the_sentiment_filter_narrows_the_tiles_and_travels_in_the_link(monkeypatch, app_db):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import re
 import time
 from pathlib import Path
@@ -24,19 +23,13 @@ UNFILTERED = {"Sources"}
 
 
 def app_pages() -> list[tuple[str, str, str]]:
-    """(file stem, title, address path) of every page in app.py's PAGES, in menu order.
+    """(file stem, title, address path) of every view in the registry app.py reads, in menu order.
 
     The default page lives at the app's root, whatever its url_path.
     """
-    tree = ast.parse((ROOT / "app.py").read_text())
-    out = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page":
-            words = {k.arg: k.value.value for k in node.keywords
-                     if isinstance(k.value, ast.Constant)}
-            path = "" if words.get("default") else words["url_path"]
-            out.append((Path(node.args[0].value).stem, words["title"], path))
-    return out
+    from views.registry import VIEWS
+
+    return [(Path(v.page).stem, v.title, "" if v.default else v.url_path) for v in VIEWS]
 
 
 PAGES = app_pages()

@@ -18,9 +18,12 @@ import pytest
 
 from reports import exports, images, pdf
 from reports.cli import make_pdf
-from reports.views import URL_PATHS, VIEWS, Section, Table, Tile, make_view, parse_choices
 from store import writing
 from store.writes import now, save_brands, set_meta, write_batch
+from views import registry
+from views.context import make_view, parse_choices
+from views.registry import KEYS as VIEWS
+from views.sections import Section, Table, Tile
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "reports"
@@ -110,7 +113,7 @@ def test_every_view_snapshot_reads_right(snapshots, demo_db):
         assert "Last 30 days: 1 – 30 Jun 2026" in text, name
         assert "Compared with the previous 30 days: 2 – 31 May 2026" in text, name
         assert "Filters: all brands · all sources" in text, name
-        assert f"http://127.0.0.1:8501/{URL_PATHS[name]}?period=30d" in text, name
+        assert f"http://127.0.0.1:8501/{registry.get(name).url_path}?period=30d" in text, name
         assert "Brand queries" in text and '"Opalia" OR @opalia_fr' in text, name
         assert "Opérateurs télécoms (demo)" in text, name  # accents survive
         moment = numbers["newest"]
@@ -211,14 +214,6 @@ def test_cli_says_to_install_chromium_when_missing(demo_db, tmp_path):
     assert "install" in proc.stderr and "chromium" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not out.exists()
-
-
-def test_app_url_paths_match_the_report_links():
-    app = (ROOT / "app.py").read_text(encoding="utf-8")
-    pages = dict(re.findall(r'st\.Page\("pages/(\w+)\.py".*?url_path="([^"]+)"', app, re.S))
-    for view, path in URL_PATHS.items():
-        if view in pages:
-            assert pages[view] == path, view
 
 
 # --- hostile collected text ---------------------------------------------------------------
@@ -323,10 +318,8 @@ def test_exports_neutralise_formulas(hostile_db):
 def test_chart_images_zip_has_png_and_svg(demo_db):
     import zipfile
 
-    from reports.views import build
-
     choices, options = parse_choices(demo_db, {"period": ["30d"]})
-    section = build("overview", make_view(demo_db, choices, options))
+    section = registry.get("overview").build(make_view(demo_db, choices, options))
     archive = zipfile.ZipFile(io.BytesIO(exports.charts_zip(section)))
     names = sorted(archive.namelist())
     assert names == ["overview_share_of_voice.png", "overview_share_of_voice.svg",

@@ -18,7 +18,7 @@ from store.filters import Filters
 from store.mentions import MAX_SEARCH_CHARS
 from tests.conftest import unpack_plotly
 from ui import drilldown
-from ui.filters import Options
+from views.filters import Options
 
 COLORS = {"Acme": "#1f77b4", "Bolt": "#d62728"}
 KNOWN = Options(first_day=date(2026, 1, 1), last_day=date(2026, 6, 30), brands=("Acme", "Bolt"),

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from ui import format as fmt
-from ui.filters import (
+from views import format as fmt
+from views.filters import (
     Choices,
     Options,
     bounds,

@@ -1,4 +1,4 @@
-"""How numbers, changes and periods are written on screen (plain functions, no Streamlit)."""
+"""How numbers, changes, days and languages are written, on screen and in reports (no Streamlit)."""
 
 from __future__ import annotations
 
