@@ -16,6 +16,7 @@ from collectors.runner import (
     SourceResult,
     UnknownSource,
     models_up_to_date,
+    notify,
     refresh_derived,
     run,
     run_source,
@@ -206,6 +207,7 @@ def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> in
                     reorder_if_needed(con)
                     refresh_derived(con, bool(result.new or result.updated), sys.stderr,
                                     corrections=False, progress=progress)
+                notify(watch, db, sys.stderr)
         time.sleep(max(0.2, min(min(due.values(), default=5.0) - time.monotonic(), 5.0)))
 
 

@@ -101,7 +101,25 @@ def run(watch: Watch, db_path: Path | str, only: list[str] | None = None,
             reorder_if_needed(con)
             refresh_derived(con, any(r.new or r.updated for r in results), stream,
                             progress=progress)
+    notify(watch, db_path, stream)
     return results
+
+
+def notify(watch: Watch, db_path: Path | str, stream: TextIO) -> None:
+    """Send the fresh alerts to the watch's notification targets; a failure is only reported.
+
+    Nothing collected depends on a notification: whatever goes wrong here is printed and the
+    run's outcome stands (undelivered alerts are tried again at the next run).
+    """
+    if not watch.notify:
+        return
+    from notify.send import deliver
+
+    try:
+        deliver(watch, db_path, stream)
+    except Exception as exc:  # noqa: BLE001 - retried on the next run
+        print(f"warning: could not send notifications: {type(exc).__name__}: {exc}",
+              file=stream, flush=True)
 
 
 def models_up_to_date(watch: Watch, db_path: Path | str, progress: bool = True,

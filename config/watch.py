@@ -49,10 +49,22 @@ COLLECT_KEYS = {
 UI_KEYS = {
     "language": Option("str", "", help="Language of the app, reports and messages: \"fr\" or "
                                        "\"en\" (default: the browser's; VEILLE_LANG wins)."),
+    "base_url": Option("str", "", help="The app's address as readers reach it, for the links "
+                                       "in notifications (default: http://127.0.0.1:8501)."),
     "allowed_hosts": Option("list", [], help="Host names the app answers to besides 127.0.0.1, "
                                              "localhost and ::1 (a reverse proxy's public name)."),
 }
-TOP_KEYS = {"name", "brands", "sources", "collect", "ui"}
+NOTIFY_KEYS = {
+    "name": Option("str", required=True, help="A name for this target, shown in logs."),
+    "url": Option("str", required=True,
+                  help="An Apprise URL (mailto://, json://, slack://…), or env:NAME to read it "
+                       "from the environment; a URL carrying a secret must come from env:."),
+    "events": Option("list", ["alert"], help="What is sent: alert (a new spike)."),
+    "brands": Option("list", [], help="Only these brands' alerts (default: every brand)."),
+    "min_ratio": Option("float", None, help="Only spikes at least this many times the usual."),
+}
+NOTIFY_EVENTS = ("alert",)
+TOP_KEYS = {"name", "brands", "sources", "collect", "ui", "notify"}
 # A DNS name or an IP address, as a browser sends it in the Host header (without the port).
 _HOST_NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?"
                         r"(\.[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?)*\.?$")
@@ -133,6 +145,31 @@ class UISettings:
 
     allowed_hosts: list[str] = field(default_factory=list)
     language: str | None = None
+    base_url: str = "http://127.0.0.1:8501"
+
+
+@dataclass(frozen=True)
+class NotifyTarget:
+    """Where notifications go: an Apprise URL (or ``env:NAME``) and what is sent there."""
+
+    name: str
+    url: str = field(repr=False)  # may name a secret: never printed
+    events: tuple[str, ...] = ("alert",)
+    brands: tuple[str, ...] = ()
+    min_ratio: float | None = None
+
+    def resolve_url(self) -> str:
+        """The Apprise URL itself, read from the environment for ``env:NAME``.
+
+        Raises ValueError naming the variable when it is not set.
+        """
+        if not self.url.startswith("env:"):
+            return self.url
+        name = self.url[4:]
+        value = os.environ.get(name, "").strip()
+        if not value:
+            raise ValueError(f"environment variable {name} is not set")
+        return value
 
 
 @dataclass
@@ -156,6 +193,7 @@ class Watch:
     sources: list[Source]
     collect: CollectSettings
     ui: UISettings = field(default_factory=UISettings)
+    notify: list[NotifyTarget] = field(default_factory=list)
 
     def source(self, name: str) -> Source:
         """Return the source called ``name``; raise KeyError if there is none."""
@@ -215,9 +253,74 @@ def _validate(path: Path, data: dict[str, Any],
     sources = _sources(data.get("sources", []), kinds, problems)
     collect = _collect(data.get("collect", {}), problems)
     ui = _ui(data.get("ui", {}), problems)
+    notify = _notify(data.get("notify", []), {b.name for b in brands}, problems)
     if problems:
         raise ConfigError(path, problems)
-    return Watch(path=path, name=name, brands=brands, sources=sources, collect=collect, ui=ui)
+    return Watch(path=path, name=name, brands=brands, sources=sources, collect=collect, ui=ui,
+                 notify=notify)
+
+
+# A long run of letters mixed with digits in a URL's path or query: a token, not a word.
+_TOKEN = re.compile(r"(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,}")
+
+
+def _secret_in(url: str) -> str | None:
+    """What in a literal Apprise URL looks like a secret (a password, a token), or None."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.password:
+        return "a password"
+    if _TOKEN.search(parts.path) or _TOKEN.search(parts.query) or (
+            parts.username and _TOKEN.fullmatch(parts.username)):
+        return "a token"
+    return None
+
+
+def _notify(value: Any, brands: set[str], problems: list[str]) -> list[NotifyTarget]:
+    targets: list[NotifyTarget] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(_entries(value, "notify", problems)):
+        label = _label("notify", i, entry)
+        vals = _check_keys(entry, NOTIFY_KEYS, label, problems)
+        name, url = vals.get("name"), vals.get("url")
+        if not isinstance(name, str) or not isinstance(url, str):
+            continue
+        if name in seen:
+            problems.append(f"{label}, field 'name': {name!r} is used by another target")
+        seen.add(name)
+        url = url.strip()
+        if url.startswith("env:"):
+            if not re.fullmatch(r"env:[A-Za-z_][A-Za-z0-9_]*", url):
+                problems.append(f"{label}, field 'url': write env:NAME with the name of an "
+                                "environment variable")
+        elif "://" not in url:
+            problems.append(f"{label}, field 'url': expected an Apprise URL such as "
+                            "mailto://… or json://…, or env:NAME")
+        else:
+            secret = _secret_in(url)
+            if secret:
+                problems.append(f"{label}, field 'url': the URL carries {secret}; put it in an "
+                                "environment variable and write url = \"env:NAME\" "
+                                "(secrets never go in watch.toml)")
+        events = vals.get("events") or ["alert"]
+        unknown = [e for e in events if e not in NOTIFY_EVENTS]
+        if unknown:
+            problems.append(f"{label}, field 'events': {', '.join(map(repr, unknown))} not "
+                            f"supported (expected: {', '.join(NOTIFY_EVENTS)})")
+        chosen = vals.get("brands") or []
+        missing = [b for b in chosen if b not in brands]
+        if missing:
+            problems.append(f"{label}, field 'brands': no brand named "
+                            f"{', '.join(map(repr, missing))}")
+        ratio = vals.get("min_ratio")
+        if ratio is not None and ratio <= 0:
+            problems.append(f"{label}, field 'min_ratio': must be positive")
+        targets.append(NotifyTarget(name, url, tuple(events), tuple(chosen), ratio))
+    return targets
 
 
 def _entries(value: Any, table: str, problems: list[str]) -> list[dict[str, Any]]:
@@ -372,7 +475,13 @@ def _ui(value: Any, problems: list[str]) -> UISettings:
         problems.append(f"[ui], field 'language': {language!r} is not a language Veille speaks "
                         f"(one of: {', '.join(LANGUAGES)})")
         language = None
-    return UISettings(allowed_hosts=hosts, language=normalise(language))
+    base_url = (vals.get("base_url") or "").strip().rstrip("/")
+    if base_url and not re.match(r"^https?://[^/\s]+", base_url):
+        problems.append(f"[ui], field 'base_url': {base_url!r} is not an http(s) address such "
+                        "as https://veille.example.com")
+        base_url = ""
+    return UISettings(allowed_hosts=hosts, language=normalise(language),
+                      base_url=base_url or UISettings.base_url)
 
 
 def host_name(text: str) -> str:

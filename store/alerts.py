@@ -35,6 +35,7 @@ HEALTH_COLUMNS = ["name", "kind", "last_run_at", "last_success", "last_new_items
 SAMPLE = 2000
 BASELINE_DAYS = 28
 FIRST_POSTS = 5
+SNIPPET = 200  # characters of a first post kept with the alert, for messages that quote it
 # Kinds that bring nothing new by design once read (generated data, one-off file imports):
 # quiet there is not a sign of a blocked collector.
 STATIC_KINDS = frozenset({"demo", "file"})
@@ -131,7 +132,8 @@ def explain(con: duckdb.DuckDBPyConnection, brand: str, source: str | None,
     spike), ``negative_share`` and ``baseline_negative_share`` (the 4 weeks before),
     ``terms`` (words new in the spike, see :func:`analysis.trends.new_terms`), ``first_posts``
     (the earliest posts carrying those words, else the earliest posts: item_id, published_at,
-    source, author, title, url), ``authors`` and ``sources`` (the most active, with counts).
+    source, author, title, url, and the start of the title and text as ``snippet``),
+    ``authors`` and ``sources`` (the most active, with counts).
     For a negative-share alert the posts and words are the negative ones.
     """
     start = spike.start.to_pydatetime()
@@ -186,7 +188,8 @@ def explain(con: duckdb.DuckDBPyConnection, brand: str, source: str | None,
         "baseline_negative_share": round(float(tone_before), 3),
         "terms": terms,
         "first_posts": [{"item_id": p[0], "published_at": p[1].isoformat(), "source": p[2],
-                         "author": p[3], "title": p[4], "url": p[5]} for p in first],
+                         "author": p[3], "title": p[4], "url": p[5],
+                         "snippet": " ".join(p[6].split())[:SNIPPET]} for p in first],
         "authors": [{"author": a, "mentions": int(n)} for a, n in authors],
         "sources": [{"source": s, "mentions": int(n)} for s, n in sources],
     }

@@ -303,6 +303,21 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             FROM mentions GROUP BY item_id)
         GROUP BY ALL""",
     ]),
+    # What was sent to each notification target, once per event (notify/): a failed send is
+    # kept with its error and tried again at the next run.
+    (10, "notification deliveries", [
+        """CREATE TABLE deliveries (
+            target VARCHAR NOT NULL,
+            event VARCHAR NOT NULL,
+            ref VARCHAR NOT NULL,
+            status VARCHAR NOT NULL,
+            attempts INTEGER NOT NULL,
+            first_at TIMESTAMP NOT NULL,
+            last_at TIMESTAMP NOT NULL,
+            error VARCHAR,
+            PRIMARY KEY (target, event, ref)
+        )""",
+    ]),
 ]
 
 LATEST = max(number for number, _, _ in MIGRATIONS)

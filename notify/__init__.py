@@ -1,0 +1,1 @@
+"""Notifications: new alerts turned into Apprise messages (email, chat, webhooks), once each."""

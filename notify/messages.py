@@ -1,0 +1,106 @@
+"""What a notification says: an alert explained in plain text (chat) and HTML (email)."""
+
+# The message explains itself like the Alerts page: the brand, the measure against its usual
+# level, since when, the new words, the first posts and a link to the view in the app.
+# Collected text (titles, authors, words) is escaped in the HTML version: it is never markup.
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
+
+from i18n.catalog import gettext
+from i18n.formats import day, moment, number, percent
+from store.deliveries import AlertEvent
+
+ALERTS_PATH = "spikes"  # the Alerts view's address in the app
+FIRST_POSTS = 3
+SNIPPET = 120  # characters of a post's title shown
+
+
+@dataclass(frozen=True)
+class Message:
+    """A notification ready to send."""
+
+    title: str
+    text: str
+    html: str
+
+
+def view_link(event: AlertEvent, base_url: str) -> str:
+    """The Alerts view of the app filtered to the alert's brand and days."""
+    last = event.ended_at.date()
+    query = urlencode({"period": "custom", "from": event.started_at.date().isoformat(),
+                       "to": last.isoformat(), "brand": event.brand})
+    return f"{base_url.rstrip('/')}/{ALERTS_PATH}?{query}"
+
+
+def _measure(event: AlertEvent, lang: str) -> str:
+    facts = event.explanation
+    if event.kind == "negative_share":
+        return gettext("negative share {now} of mentions, against {usual} usually", lang).format(
+            now=percent(facts.get("negative_share", 0.0), lang, 0),
+            usual=percent(facts.get("baseline_negative_share", 0.0), lang, 0))
+    ratio = event.ratio or (event.peak / event.baseline if event.baseline else None)
+    times = f"×{number(ratio, lang, 1)}" if ratio else "×∞"
+    return gettext("{peak} mentions a day at the peak, against {usual} usually ({times})",
+                   lang).format(peak=number(event.peak, lang),
+                                usual=number(event.baseline, lang, 1), times=times)
+
+
+def _posts(event: AlertEvent) -> list[dict]:
+    return list(event.explanation.get("first_posts") or [])[:FIRST_POSTS]
+
+
+def _post_line(post: dict, lang: str) -> str:
+    when = post.get("published_at")
+    try:
+        stamp = moment(datetime.fromisoformat(when), lang) if when else ""
+    except ValueError:
+        stamp = ""
+    title = " ".join(str(post.get("title") or post.get("snippet") or "").split())[:SNIPPET]
+    parts = [p for p in (stamp, post.get("source"), post.get("author"), title) if p]
+    return " · ".join(str(p) for p in parts)
+
+
+def alert_message(event: AlertEvent, lang: str, base_url: str) -> Message:
+    """The notification of one alert, in ``lang``."""
+    source = f" ({event.source})" if event.source else ""
+    kind = (gettext("negative share", lang) if event.kind == "negative_share"
+            else gettext("volume", lang))
+    since = day(event.started_at, lang)
+    title = gettext("Veille: {brand}{source}, {kind} spike since {since}", lang).format(
+        brand=event.brand, source=source, kind=kind, since=since)
+    until = day(event.ended_at, lang)
+    lines = [
+        gettext("{brand}{source}: {measure}, from {start} to {end}.", lang).format(
+            brand=event.brand, source=source, measure=_measure(event, lang), start=since,
+            end=until),
+    ]
+    words = [t.get("term") for t in event.explanation.get("terms") or [] if t.get("term")][:8]
+    if words:
+        lines.append(gettext("New words: {words}", lang).format(words=", ".join(words)))
+    posts = _posts(event)
+    if posts:
+        lines.append(gettext("First posts:", lang))
+        lines.extend(f"- {_post_line(p, lang)}" + (f" {p['url']}" if p.get("url") else "")
+                     for p in posts)
+    link = view_link(event, base_url)
+    lines.append(gettext("Open in Veille: {link}", lang).format(link=link))
+    text = "\n".join(lines)
+
+    esc = html.escape
+    items = "".join(
+        f"<li>{esc(_post_line(p, lang))}"
+        + (f' <a href="{esc(p["url"])}">{esc(p["url"])}</a>' if p.get("url") else "") + "</li>"
+        for p in posts)
+    body = [f"<p>{esc(lines[0])}</p>"]
+    if words:
+        body.append(f"<p>{esc(gettext('New words: {words}', lang).format(words=', '.join(words)))}"
+                    "</p>")
+    if posts:
+        body.append(f"<p>{esc(gettext('First posts:', lang))}</p><ul>{items}</ul>")
+    body.append(f'<p><a href="{esc(link)}">{esc(gettext("Open in Veille", lang))}</a></p>')
+    return Message(title, text, "\n".join(body))

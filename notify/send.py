@@ -1,0 +1,97 @@
+"""Sending: each target gets each fresh alert once, through Apprise; every attempt is logged."""
+
+# A target that is down is tried again at the next run until the alert is no longer fresh
+# (store.deliveries.FRESH_DAYS); the failure is in the delivery log meanwhile. Target URLs may
+# carry secrets: they are read from the environment at send time and never printed or stored.
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from config import Watch
+from config.watch import NotifyTarget
+from i18n.catalog import resolve_language
+from notify.messages import Message, alert_message
+from store import reading, writing
+from store.deliveries import AlertEvent, pending_alerts, record
+
+EMAIL_SCHEMES = ("mailto", "mailtos")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One attempt to tell one target about one alert."""
+
+    target: str
+    event: AlertEvent
+    error: str | None
+
+    def line(self) -> str:
+        """One line for the terminal, naming the target but never its URL."""
+        what = f"{self.event.brand} {self.event.kind} alert of {self.event.started_at:%Y-%m-%d}"
+        if self.error is None:
+            return f"notify: {self.target}: sent the {what}"
+        return f"notify: {self.target}: could not send the {what} ({self.error}); will retry"
+
+
+def send(url: str, message: Message) -> str | None:
+    """Send ``message`` to one Apprise URL; None when it went, else why not (URL-free)."""
+    import apprise
+
+    target = apprise.Apprise()
+    if not target.add(url):
+        return "not an Apprise URL this version understands"
+    email = url.split(":", 1)[0].lower() in EMAIL_SCHEMES
+    fmt = apprise.NotifyFormat.HTML if email else apprise.NotifyFormat.TEXT
+    with apprise.LogCapture(level=logging.WARNING) as logs:
+        ok = target.notify(title=message.title, body=message.html if email else message.text,
+                           body_format=fmt)
+        seen = logs.getvalue()
+    if ok:
+        return None
+    # Apprise's own words, without the URL or any part of it that could be a secret.
+    reason = next((line.strip() for line in seen.splitlines() if line.strip()), "")
+    for part in {url, *url.replace("/", " ").replace("?", " ").replace("&", " ").split()}:
+        if len(part) >= 6:
+            reason = reason.replace(part, "***")
+    return (reason or "the target did not accept the message")[:300]
+
+
+def _notify_target(db: Path | str, target: NotifyTarget, lang: str,
+                   base_url: str) -> list[Delivery]:
+    with reading(db) as con:
+        events = pending_alerts(con, target.name, target.brands, target.min_ratio)
+    if not events:
+        return []
+    try:
+        url = target.resolve_url()
+    except ValueError as exc:
+        url, problem = None, str(exc)
+    out = []
+    for event in events:
+        error = problem if url is None else send(url, alert_message(event, lang, base_url))
+        with writing(db) as con:
+            record(con, target.name, "alert", event.id, error)
+        out.append(Delivery(target.name, event, error))
+    return out
+
+
+def deliver(watch: Watch, db: Path | str, stream: TextIO | None = None) -> list[Delivery]:
+    """Tell every configured target about the fresh alerts it has not had yet.
+
+    Prints one line per attempt on ``stream``. A target's failure never stops the others.
+    """
+    stream = stream or sys.stderr
+    lang = resolve_language(watch.ui.language)
+    done: list[Delivery] = []
+    for target in watch.notify:
+        if "alert" not in target.events:
+            continue
+        for delivery in _notify_target(db, target, lang, watch.ui.base_url):
+            print(delivery.line(), file=stream, flush=True)
+            done.append(delivery)
+    return done

@@ -1,0 +1,224 @@
+"""Alerts reach people: a real SMTP server and a real webhook receiver on 127.0.0.1."""
+
+from __future__ import annotations
+
+import email
+import json
+import socket
+import threading
+from datetime import date, timedelta
+from email.policy import default as default_policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from config import ConfigError, load_watch
+from tests.conftest import collect, db_rows
+
+LAST = date(2026, 11, 30)
+BASE_URL = "https://veille.example.com"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Mailbox:
+    """An SMTP server on 127.0.0.1 keeping every message it receives."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
+        return "250 OK"
+
+
+class Webhook:
+    """An HTTP receiver on 127.0.0.1 keeping every JSON body posted to it."""
+
+    def __init__(self, port: int | None = None):
+        self.bodies: list[dict] = []
+        bodies = self.bodies
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's hook
+                size = int(self.headers.get("Content-Length", 0))
+                bodies.append(json.loads(self.rfile.read(size)))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port or free_port()), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def write_watch(folder: Path, hook_port: int, language: str = "en") -> Path:
+    """A watch of one brand whose last day holds ten times its usual volume of complaints."""
+    rows = ["id,text,date"]
+    n = 0
+    for back in range(45, 0, -1):
+        day = LAST - timedelta(days=back)
+        for k in range(3 + back % 3):
+            rows.append(f'{n},"Acme shop visit {k}, bought a charger",{day}T1{k}:00:00')
+            n += 1
+    for k in range(40):
+        rows.append(f'{n},"Acme network down again, no signal since this morning",'
+                    f"{LAST}T{8 + k % 12:02d}:{k:02d}:00")
+        n += 1
+    (folder / "posts.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    config = folder / "watch.toml"
+    config.write_text(f"""\
+[ui]
+language = "{language}"
+base_url = "{BASE_URL}"
+
+[[brands]]
+name = "Acme"
+query = "acme"
+
+[[sources]]
+name = "posts"
+kind = "file"
+path = "posts.csv"
+columns = {{ id = "id", text = "text", published_at = "date" }}
+
+[[notify]]
+name = "team-mail"
+url = "env:VEILLE_TEST_MAIL"
+
+[[notify]]
+name = "chat"
+url = "json://127.0.0.1:{hook_port}/hook"
+""", encoding="utf-8")
+    return config
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox()
+    box.controller.start()
+    yield box
+    box.controller.stop()
+
+
+def mail_env(box: Mailbox) -> dict[str, str]:
+    return {"VEILLE_TEST_MAIL": f"mailto://127.0.0.1:{box.port}?from=veille@example.com"
+                                f"&to=team@example.com&mode=insecure"}
+
+
+def fresh_alerts(db: Path) -> list[tuple]:
+    return db_rows(db, "SELECT id, brand, kind FROM alerts WHERE ended_at >= ? ORDER BY id",
+                   [LAST - timedelta(days=1)])
+
+
+def test_a_fresh_spike_is_sent_once_to_every_target(tmp_path, mailbox):
+    hook = Webhook()
+    try:
+        config = write_watch(tmp_path, hook.port)
+        db = tmp_path / "veille.duckdb"
+        first = collect(config, db, env=mail_env(mailbox))
+        alerts = fresh_alerts(db)
+        assert alerts, "the spike raised no alert"
+        assert len(mailbox.messages) == len(alerts) and len(hook.bodies) == len(alerts)
+        assert first.stderr.count("notify: team-mail: sent the Acme") == len(alerts)
+        assert "mailto://" not in first.stderr + first.stdout  # the URL is never printed
+
+        mail = mailbox.messages[0]
+        assert "Acme" in mail["Subject"] and "spike since 30 Nov 2026" in mail["Subject"]
+        html = mail.get_body(("html", "plain")).get_content()
+        assert f"{BASE_URL}/spikes?period=custom&amp;from=2026-11-30&amp;to=2026-11-30" \
+               "&amp;brand=Acme" in html
+        assert "network down again" in html  # the first posts
+        chat = hook.bodies[0]["message"]
+        assert "Acme" in hook.bodies[0]["title"] and "usually" in chat
+        assert "First posts:" in chat and "Open in Veille: https://veille.example.com/spikes" \
+            in chat
+
+        collect(config, db, env=mail_env(mailbox))  # the same data again
+        assert len(mailbox.messages) == len(alerts) and len(hook.bodies) == len(alerts)
+    finally:
+        hook.close()
+
+
+def test_a_target_that_is_down_gets_the_alert_when_it_comes_back(tmp_path, mailbox):
+    port = free_port()  # nothing listens there yet
+    config = write_watch(tmp_path, port)
+    db = tmp_path / "veille.duckdb"
+
+    down = collect(config, db, env=mail_env(mailbox))
+
+    alerts = fresh_alerts(db)
+    assert "notify: chat: could not send the Acme" in down.stderr and "will retry" in down.stderr
+    failed = db_rows(db, "SELECT ref, status, attempts, error FROM deliveries "
+                         "WHERE target = 'chat' ORDER BY ref")
+    assert [(r[0], r[1], r[2]) for r in failed] == [(a[0], "failed", 1) for a in alerts]
+    assert all(r[3] and str(port) not in r[3] for r in failed)  # a reason, URL-free
+    assert len(mailbox.messages) == len(alerts)  # the other target was not held back
+
+    hook = Webhook(port)
+    try:
+        back = collect(config, db, env=mail_env(mailbox))
+        assert len(hook.bodies) == len(alerts)
+        assert back.stderr.count("notify: chat: sent") == len(alerts)
+        assert len(mailbox.messages) == len(alerts)  # nothing sent twice
+        statuses = db_rows(db, "SELECT DISTINCT status, attempts FROM deliveries "
+                               "WHERE target = 'chat'")
+        assert statuses == [("sent", 2)]
+    finally:
+        hook.close()
+
+
+def test_a_missing_environment_variable_is_reported_and_retried(tmp_path, mailbox):
+    hook = Webhook()
+    try:
+        config = write_watch(tmp_path, hook.port)
+        db = tmp_path / "veille.duckdb"
+        proc = collect(config, db)
+        assert "environment variable VEILLE_TEST_MAIL is not set" in proc.stderr
+        assert hook.bodies  # the chat target still got its alerts
+        collect(config, db, env=mail_env(mailbox))
+        assert len(mailbox.messages) == len(fresh_alerts(db))
+    finally:
+        hook.close()
+
+
+def test_the_message_speaks_the_watch_language(tmp_path, mailbox):
+    hook = Webhook()
+    try:
+        config = write_watch(tmp_path, hook.port, language="fr")
+        collect(config, tmp_path / "veille.duckdb", env=mail_env(mailbox))
+        subject = mailbox.messages[0]["Subject"]
+        assert "depuis le 30 nov. 2026" in subject, subject
+        chat = hook.bodies[0]["message"]
+        assert "Premiers messages" in chat and "Ouvrir dans Veille" in chat
+    finally:
+        hook.close()
+
+
+@pytest.mark.parametrize(("url", "why"), [
+    ("mailto://me:hunter22@mail.example.com", "a password"),
+    ("slack://T1234ABCD/B5678EFGH/a1b2c3d4e5f6g7h8i9j0k1l2", "a token"),
+    ("json://hooks.example.com/in/9f8e7d6c5b4a39281706f5e4", "a token"),
+])
+def test_a_secret_written_in_watch_toml_is_refused_naming_the_field(tmp_path, url, why):
+    config = tmp_path / "watch.toml"
+    config.write_text(f'[[notify]]\nname = "team"\nurl = "{url}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_watch(config)
+    message = str(caught.value)
+    assert f"[[notify]] #1 ('team'), field 'url': the URL carries {why}" in message
+    assert url not in message and "hunter22" not in message
