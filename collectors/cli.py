@@ -168,6 +168,11 @@ def _check(watch: Watch) -> int:
     for source in watch.sources:
         state = "" if source.enabled else " (disabled)"
         print(f"  source {source.name} [{source.kind}] every {source.every:.0f} s{state}")
+    for target in watch.notify:
+        where = "from the environment" if target.url.startswith("env:") else "in watch.toml"
+        brands = ", ".join(target.brands) or "every brand"
+        print(f"  notify {target.name}: {', '.join(target.events)} for {brands} "
+              f"(URL {where})")
     print(f"  kinds available: {', '.join(sorted(REGISTRY))}")
     return EXIT_OK
 

@@ -222,3 +222,18 @@ def test_a_secret_written_in_watch_toml_is_refused_naming_the_field(tmp_path, ur
     message = str(caught.value)
     assert f"[[notify]] #1 ('team'), field 'url': the URL carries {why}" in message
     assert url not in message and "hunter22" not in message
+
+
+def test_check_lists_the_targets_without_their_urls(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    config = write_watch(tmp_path, 9)
+    proc = subprocess.run([sys.executable, "-m", "collectors", "check", "--config", str(config)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "notify team-mail: alert for every brand (URL from the environment)" in proc.stdout
+    assert "notify chat: alert for every brand (URL in watch.toml)" in proc.stdout
+    assert "json://" not in proc.stdout
