@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -190,6 +191,7 @@ def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> in
     analyser = Analyser(watch.brands, models_up_to_date(watch, db, progress))
     due = {s.name: 0.0 for s in sources}
     seen = _file_stamp(watch.path)
+    tried: dict[tuple[str, str], float] = {}
     print(f"watching {len(sources)} source(s); Ctrl-C to stop", file=sys.stderr)
     while True:
         stamp = _file_stamp(watch.path)
@@ -201,6 +203,7 @@ def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> in
                 _save_watch(db, watch)
                 analyser = Analyser(watch.brands, models_up_to_date(watch, db, progress))
                 due = {s.name: due.get(s.name, 0.0) for s in sources}
+        _send_due_digests(watch, db, tried)
         if retraining_due(db):  # corrections made in the app while watching
             analyser = Analyser(watch.brands, models_up_to_date(watch, db, progress))
         for source in sources:
@@ -214,6 +217,38 @@ def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> in
                                     corrections=False, progress=progress)
                 notify(watch, db, sys.stderr)
         time.sleep(max(0.2, min(min(due.values(), default=5.0) - time.monotonic(), 5.0)))
+
+
+DIGEST_RETRY = 600.0  # seconds between two tries of a digest whose target was unreachable
+
+
+def _send_due_digests(watch: Watch, db: Path, tried: dict[tuple[str, str], float]) -> None:
+    """Send each digest whose scheduled time has come, once per turn, as a separate process.
+
+    ``reports send`` renders the PDF with Chromium; running it apart keeps the collector's
+    memory flat, and it skips the targets that already had this turn's digest.
+    """
+    from datetime import datetime
+
+    from notify.schedule import due_slot
+
+    now = datetime.now().astimezone()
+    for digest in watch.digests:
+        slot = due_slot(digest, now)
+        if slot is None:
+            continue
+        key = (digest.name, slot.isoformat())
+        if time.monotonic() - tried.get(key, -DIGEST_RETRY) < DIGEST_RETRY:
+            continue
+        tried[key] = time.monotonic()
+        proc = subprocess.run(
+            [sys.executable, "-m", "reports", "send", "--digest", digest.name, "--slot",
+             slot.isoformat(), "--config", str(watch.path), "--db", str(db)],
+            capture_output=True, text=True, timeout=600)
+        for line in (proc.stdout + proc.stderr).splitlines():
+            print(line, file=sys.stderr, flush=True)
+        if proc.returncode == 0:
+            tried[key] = float("inf")  # done for this turn
 
 
 def _watched_sources(watch: Watch, only: list[str] | None) -> list:

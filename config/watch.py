@@ -64,7 +64,19 @@ NOTIFY_KEYS = {
     "min_ratio": Option("float", None, help="Only spikes at least this many times the usual."),
 }
 NOTIFY_EVENTS = ("alert",)
-TOP_KEYS = {"name", "brands", "sources", "collect", "ui", "notify"}
+DIGEST_KEYS = {
+    "name": Option("str", required=True, help="A name for this digest (reports send --digest)."),
+    "schedule": Option("str", required=True,
+                       help="When it is sent, in this machine's local time: \"daily 08:00\" or "
+                            "\"weekly monday 08:30\"."),
+    "targets": Option("list", required=True, help="Names of [[notify]] targets it goes to."),
+    "period": Option("str", "7d", help="The period it covers: 7d, 30d, 90d, quarter or all."),
+    "views": Option("list", [], help="Views of the attached report (default: every view)."),
+}
+DIGEST_PERIODS = ("7d", "30d", "90d", "quarter", "all")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SCHEDULE = re.compile(r"^\s*(daily|weekly\s+(\w+))\s+(\d{1,2}):(\d{2})\s*$", re.IGNORECASE)
+TOP_KEYS = {"name", "brands", "sources", "collect", "ui", "notify", "digests"}
 # A DNS name or an IP address, as a browser sends it in the Host header (without the port).
 _HOST_NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?"
                         r"(\.[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?)*\.?$")
@@ -172,6 +184,37 @@ class NotifyTarget:
         return value
 
 
+@dataclass(frozen=True)
+class Digest:
+    """A report sent on a schedule: when (``weekday`` None for every day), what and to whom."""
+
+    name: str
+    hour: int
+    minute: int
+    weekday: int | None  # 0 for Monday
+    targets: tuple[str, ...]
+    period: str = "7d"
+    views: tuple[str, ...] = ()
+
+
+def parse_schedule(text: str) -> tuple[int | None, int, int]:
+    """``"daily 08:00"`` → (None, 8, 0); ``"weekly monday 08:30"`` → (0, 8, 30).
+
+    Raises ValueError saying what is expected.
+    """
+    match = _SCHEDULE.match(text or "")
+    if not match:
+        raise ValueError(f"{text!r}: expected \"daily HH:MM\" or \"weekly monday HH:MM\"")
+    day_name, hour, minute = match.group(2), int(match.group(3)), int(match.group(4))
+    if hour > 23 or minute > 59:
+        raise ValueError(f"{text!r}: {hour:02d}:{minute:02d} is not a time of day")
+    if day_name is None:
+        return None, hour, minute
+    if day_name.lower() not in WEEKDAYS:
+        raise ValueError(f"{text!r}: {day_name!r} is not a day of the week (monday…sunday)")
+    return WEEKDAYS.index(day_name.lower()), hour, minute
+
+
 @dataclass
 class Source:
     """A configured source: its name, kind, interval and its kind's own settings."""
@@ -194,6 +237,15 @@ class Watch:
     collect: CollectSettings
     ui: UISettings = field(default_factory=UISettings)
     notify: list[NotifyTarget] = field(default_factory=list)
+    digests: list[Digest] = field(default_factory=list)
+
+    def digest(self, name: str) -> Digest:
+        """The digest called ``name``; KeyError naming the ones there are."""
+        for digest in self.digests:
+            if digest.name == name:
+                return digest
+        known = ", ".join(d.name for d in self.digests) or "none"
+        raise KeyError(f"no digest named {name!r} in {self.path} (configured: {known})")
 
     def source(self, name: str) -> Source:
         """Return the source called ``name``; raise KeyError if there is none."""
@@ -254,10 +306,40 @@ def _validate(path: Path, data: dict[str, Any],
     collect = _collect(data.get("collect", {}), problems)
     ui = _ui(data.get("ui", {}), problems)
     notify = _notify(data.get("notify", []), {b.name for b in brands}, problems)
+    digests = _digests(data.get("digests", []), {t.name for t in notify}, problems)
     if problems:
         raise ConfigError(path, problems)
     return Watch(path=path, name=name, brands=brands, sources=sources, collect=collect, ui=ui,
-                 notify=notify)
+                 notify=notify, digests=digests)
+
+
+def _digests(value: Any, targets: set[str], problems: list[str]) -> list[Digest]:
+    out: list[Digest] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(_entries(value, "digests", problems)):
+        label = _label("digests", i, entry)
+        vals = _check_keys(entry, DIGEST_KEYS, label, problems)
+        name = vals.get("name")
+        if not isinstance(name, str) or "schedule" not in vals or "targets" not in vals:
+            continue
+        if name in seen:
+            problems.append(f"{label}, field 'name': {name!r} is used by another digest")
+        seen.add(name)
+        try:
+            weekday, hour, minute = parse_schedule(vals["schedule"])
+        except ValueError as exc:
+            problems.append(f"{label}, field 'schedule': {exc}")
+            continue
+        missing = [t for t in vals["targets"] if t not in targets]
+        if missing or not vals["targets"]:
+            problems.append(f"{label}, field 'targets': no [[notify]] target named "
+                            f"{', '.join(map(repr, missing)) or '(none given)'}")
+        if vals["period"] not in DIGEST_PERIODS:
+            problems.append(f"{label}, field 'period': {vals['period']!r} is not one of "
+                            f"{', '.join(DIGEST_PERIODS)}")
+        out.append(Digest(name, hour, minute, weekday, tuple(vals["targets"]), vals["period"],
+                          tuple(vals.get("views") or ())))
+    return out
 
 
 # A long run of letters mixed with digits in a URL's path or query: a token, not a word.

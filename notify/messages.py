@@ -104,3 +104,25 @@ def alert_message(event: AlertEvent, lang: str, base_url: str) -> Message:
         body.append(f"<p>{esc(gettext('First posts:', lang))}</p><ul>{items}</ul>")
     body.append(f'<p><a href="{esc(link)}">{esc(gettext("Open in Veille", lang))}</a></p>')
     return Message(title, text, "\n".join(body))
+
+
+def digest_message(name: str, period: str, scope: str, tiles: list[tuple[str, str, str | None]],
+                   link: str, lang: str) -> Message:
+    """A digest: its headline numbers against the previous period, the report attached.
+
+    ``tiles`` are ``(label, value, change)`` as the Overview shows them; ``period`` and
+    ``scope`` say what the numbers cover.
+    """
+    title = gettext("Veille digest {name}: {period}", lang).format(name=name, period=period)
+    lines = [scope] if scope else []
+    lines.extend(f"{label}: {value}" + (f" ({change})" if change else "")
+                 for label, value, change in tiles)
+    lines.append(gettext("The full report is attached (PDF).", lang))
+    lines.append(gettext("Open in Veille: {link}", lang).format(link=link))
+    esc = html.escape
+    rows = "".join(f"<tr><td>{esc(label)}</td><td><b>{esc(value)}</b></td>"
+                   f"<td>{esc(change or '')}</td></tr>" for label, value, change in tiles)
+    body = [f"<p>{esc(scope)}</p>" if scope else "", f"<table>{rows}</table>",
+            f"<p>{esc(gettext('The full report is attached (PDF).', lang))}</p>",
+            f'<p><a href="{esc(link)}">{esc(gettext("Open in Veille", lang))}</a></p>']
+    return Message(title, "\n".join(lines), "\n".join(b for b in body if b))

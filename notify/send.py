@@ -38,8 +38,11 @@ class Delivery:
         return f"notify: {self.target}: could not send the {what} ({self.error}); will retry"
 
 
-def send(url: str, message: Message) -> str | None:
-    """Send ``message`` to one Apprise URL; None when it went, else why not (URL-free)."""
+def send(url: str, message: Message, attachment: Path | None = None) -> str | None:
+    """Send ``message`` to one Apprise URL (with a file); None when it went, else why not.
+
+    The reason given never contains the URL or a part of it that could be a secret.
+    """
     import apprise
 
     target = apprise.Apprise()
@@ -47,13 +50,13 @@ def send(url: str, message: Message) -> str | None:
         return "not an Apprise URL this version understands"
     email = url.split(":", 1)[0].lower() in EMAIL_SCHEMES
     fmt = apprise.NotifyFormat.HTML if email else apprise.NotifyFormat.TEXT
+    attach = apprise.AppriseAttachment(str(attachment)) if attachment else None
     with apprise.LogCapture(level=logging.WARNING) as logs:
         ok = target.notify(title=message.title, body=message.html if email else message.text,
-                           body_format=fmt)
+                           body_format=fmt, attach=attach)
         seen = logs.getvalue()
     if ok:
         return None
-    # Apprise's own words, without the URL or any part of it that could be a secret.
     reason = next((line.strip() for line in seen.splitlines() if line.strip()), "")
     for part in {url, *url.replace("/", " ").replace("?", " ").replace("&", " ").split()}:
         if len(part) >= 6:

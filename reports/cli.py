@@ -97,7 +97,55 @@ def parser() -> argparse.ArgumentParser:
     cmd.add_argument("--base-url", default=pdf.DEFAULT_BASE_URL,
                      help="the app's address, for the links in the PDF "
                           f"(default {pdf.DEFAULT_BASE_URL})")
+    send = commands.add_parser(
+        "send", help="send a digest now: its headline numbers and the report as a PDF",
+        description="Build the digest's report and send it to the [[notify]] targets the "
+                    "[[digests]] entry names.")
+    send.add_argument("--digest", required=True, help="the digest's name in watch.toml")
+    send.add_argument("--slot", default=None, help=argparse.SUPPRESS)  # the scheduler's turn
+    send.add_argument("--db", type=Path, default=None, help="database (default: VEILLE_DB or "
+                      "data/veille.duckdb)")
+    send.add_argument("--config", type=Path, default=None,
+                      help="watch.toml (default: VEILLE_CONFIG or watch.toml)")
     return top
+
+
+def _send(args: argparse.Namespace) -> int:
+    """``send --digest NAME``: one line per target, exit 1 when one could not be reached."""
+    from datetime import datetime
+
+    from reports.digest import send_digest
+
+    db = args.db or default_db_path()
+    if not Path(db).is_file():
+        print(f"error: no database at {db} (collect first: python -m collectors run)",
+              file=sys.stderr)
+        return 1
+    try:
+        watch = load_watch(args.config or default_config_path())
+        slot = datetime.fromisoformat(args.slot) if args.slot else None
+        results = send_digest(watch, db, args.digest, slot)
+    except ConfigError as exc:
+        print(f"error: the watch configuration is invalid:\n{exc}", file=sys.stderr)
+        return 2
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    except images.RendererMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (ViewError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for result in results:
+        if result.skipped:
+            print(f"digest {args.digest}: {result.target}: already sent for this turn")
+        elif result.error:
+            print(f"digest {args.digest}: {result.target}: could not send ({result.error})",
+                  file=sys.stderr)
+        else:
+            print(f"digest {args.digest}: sent to {result.target}")
+    return 1 if any(r.error for r in results) else 0
 
 
 def params_from(args: argparse.Namespace, last_day: date | None = None) -> dict[str, list[str]]:
@@ -118,6 +166,8 @@ def params_from(args: argparse.Namespace, last_day: date | None = None) -> dict[
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code (0 written, 1 could not, 2 bad arguments)."""
     args = parser().parse_args(argv)
+    if args.command == "send":
+        return _send(args)
     db = args.db or default_db_path()
     config = args.config or default_config_path()
     views = args.view or list(registry.KEYS)

@@ -74,6 +74,12 @@ def record(con: duckdb.DuckDBPyConnection, target: str, event: str, ref: str,
                 [target, event, ref, FAILED if error else SENT, now(), now(), error])
 
 
+def was_sent(con: duckdb.DuckDBPyConnection, target: str, event: str, ref: str) -> bool:
+    """True when ``event`` ``ref`` already reached ``target``."""
+    return con.execute("SELECT count(*) FROM deliveries WHERE target = ? AND event = ? AND "
+                       "ref = ? AND status = ?", [target, event, ref, SENT]).fetchone()[0] > 0
+
+
 def delivery_log(db: Path | str, limit: int = 200) -> pd.DataFrame:
     """The latest deliveries, newest first: target, event, ref, status, attempts, last_at,
     error."""
