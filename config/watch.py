@@ -62,6 +62,8 @@ NOTIFY_KEYS = {
     "events": Option("list", ["alert"], help="What is sent: alert (a new spike)."),
     "brands": Option("list", [], help="Only these brands' alerts (default: every brand)."),
     "min_ratio": Option("float", None, help="Only spikes at least this many times the usual."),
+    "quiet_hours": Option("str", "", help="Hours to hold messages back, in this machine's "
+                                          "local time, e.g. \"22:00-07:00\"; sent after."),
 }
 NOTIFY_EVENTS = ("alert",)
 DIGEST_KEYS = {
@@ -169,6 +171,16 @@ class NotifyTarget:
     events: tuple[str, ...] = ("alert",)
     brands: tuple[str, ...] = ()
     min_ratio: float | None = None
+    quiet: tuple[int, int] | None = None  # minutes after midnight: from, to
+
+    def is_quiet(self, minute_of_day: int) -> bool:
+        """True when messages are held back at this minute of the local day."""
+        if self.quiet is None:
+            return False
+        start, end = self.quiet
+        if start <= end:
+            return start <= minute_of_day < end
+        return minute_of_day >= start or minute_of_day < end  # across midnight
 
     def resolve_url(self) -> str:
         """The Apprise URL itself, read from the environment for ``env:NAME``.
@@ -401,7 +413,17 @@ def _notify(value: Any, brands: set[str], problems: list[str]) -> list[NotifyTar
         ratio = vals.get("min_ratio")
         if ratio is not None and ratio <= 0:
             problems.append(f"{label}, field 'min_ratio': must be positive")
-        targets.append(NotifyTarget(name, url, tuple(events), tuple(chosen), ratio))
+        quiet = None
+        if vals.get("quiet_hours"):
+            match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*",
+                                 vals["quiet_hours"])
+            hours = [int(g) for g in match.groups()] if match else []
+            if not match or hours[0] > 23 or hours[2] > 23 or hours[1] > 59 or hours[3] > 59:
+                problems.append(f"{label}, field 'quiet_hours': {vals['quiet_hours']!r}: "
+                                "expected two times of day such as \"22:00-07:00\"")
+            else:
+                quiet = (hours[0] * 60 + hours[1], hours[2] * 60 + hours[3])
+        targets.append(NotifyTarget(name, url, tuple(events), tuple(chosen), ratio, quiet))
     return targets
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -86,13 +87,20 @@ def _notify_target(db: Path | str, target: NotifyTarget, lang: str,
 def deliver(watch: Watch, db: Path | str, stream: TextIO | None = None) -> list[Delivery]:
     """Tell every configured target about the fresh alerts it has not had yet.
 
-    Prints one line per attempt on ``stream``. A target's failure never stops the others.
+    Prints one line per attempt on ``stream``. A target's failure never stops the others. A
+    target in its quiet hours gets nothing now and its alerts at the first run after.
     """
     stream = stream or sys.stderr
     lang = resolve_language(watch.ui.language)
     done: list[Delivery] = []
+    local = datetime.now().astimezone()
     for target in watch.notify:
         if "alert" not in target.events:
+            continue
+        if target.is_quiet(local.hour * 60 + local.minute):
+            # Nothing is recorded: the alerts stay pending and go at the first run after.
+            print(f"notify: {target.name}: quiet hours, messages held back", file=stream,
+                  flush=True)
             continue
         for delivery in _notify_target(db, target, lang, watch.ui.base_url):
             print(delivery.line(), file=stream, flush=True)

@@ -237,3 +237,40 @@ def test_check_lists_the_targets_without_their_urls(tmp_path):
     assert "notify team-mail: alert for every brand (URL from the environment)" in proc.stdout
     assert "notify chat: alert for every brand (URL in watch.toml)" in proc.stdout
     assert "json://" not in proc.stdout
+
+
+def test_quiet_hours_hold_messages_back_until_they_end(tmp_path, mailbox):
+    from datetime import datetime as clock
+
+    hook = Webhook()
+    try:
+        config = write_watch(tmp_path, hook.port)
+        now = clock.now().astimezone()
+        start, end = now - timedelta(minutes=30), now + timedelta(minutes=30)
+        text = config.read_text(encoding="utf-8").replace(
+            'url = "env:VEILLE_TEST_MAIL"',
+            f'url = "env:VEILLE_TEST_MAIL"\nquiet_hours = "{start:%H:%M}-{end:%H:%M}"')
+        config.write_text(text, encoding="utf-8")
+        db = tmp_path / "veille.duckdb"
+
+        held = collect(config, db, env=mail_env(mailbox))
+
+        assert "notify: team-mail: quiet hours, messages held back" in held.stderr
+        assert not mailbox.messages and hook.bodies  # the other target is not quiet
+        config.write_text(text.replace(f'quiet_hours = "{start:%H:%M}-{end:%H:%M}"', ""),
+                          encoding="utf-8")
+        collect(config, db, env=mail_env(mailbox))
+        assert len(mailbox.messages) == len(fresh_alerts(db))
+    finally:
+        hook.close()
+
+
+@pytest.mark.parametrize(("quiet", "minute", "expected"), [
+    ("22:00-07:00", 23 * 60, True), ("22:00-07:00", 6 * 60 + 59, True),
+    ("22:00-07:00", 7 * 60, False), ("12:00-14:00", 13 * 60, True), ("12:00-14:00", 11 * 60, False),
+])
+def test_quiet_hours_span_midnight(tmp_path, quiet, minute, expected):
+    config = tmp_path / "watch.toml"
+    config.write_text(f'[[notify]]\nname = "t"\nurl = "json://127.0.0.1:9/x"\n'
+                      f'quiet_hours = "{quiet}"\n', encoding="utf-8")
+    assert load_watch(config).notify[0].is_quiet(minute) is expected
