@@ -37,7 +37,11 @@ os-deps:
 demo: setup
 	@if [ ! -f $(DB) ]; then $(PY) -m collectors run --db $(DB); fi
 
+# The app and the collector scheduler together: the scheduler writes (each source on its
+# `every`, notifications, digests), the app reads. Ctrl-C stops both.
 run: demo
+	@VEILLE_DB=$(DB) $(PY) -m collectors watch --db $(DB) --quiet & watcher=$$!; \
+	trap 'kill -INT $$watcher 2>/dev/null; wait $$watcher 2>/dev/null' EXIT INT TERM; \
 	VEILLE_DB=$(DB) $(PY) -m ui.launch run app.py --server.address $(ADDRESS) \
 		--server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 

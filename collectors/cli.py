@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from collectors import REGISTRY, kind_options
@@ -25,7 +26,7 @@ from collectors.runner import (
 from config import ConfigError, Watch, default_config_path, default_db_path, load_watch
 from i18n.catalog import gettext, resolve_language
 from i18n.formats import number
-from store import StoreError, writing
+from store import StoreError, scheduler, writing
 from store.writes import reorder_if_needed, save_brands, set_meta
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -192,31 +193,44 @@ def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> in
     due = {s.name: 0.0 for s in sources}
     seen = _file_stamp(watch.path)
     tried: dict[tuple[str, str], float] = {}
+    started = datetime.now(UTC)
     print(f"watching {len(sources)} source(s); Ctrl-C to stop", file=sys.stderr)
-    while True:
-        stamp = _file_stamp(watch.path)
-        if stamp != seen:
-            seen = stamp
-            reloaded = _reload(watch, only)
-            if reloaded is not None:
-                watch, sources = reloaded
-                _save_watch(db, watch)
+    try:
+        while True:
+            stamp = _file_stamp(watch.path)
+            if stamp != seen:
+                seen = stamp
+                reloaded = _reload(watch, only)
+                if reloaded is not None:
+                    watch, sources = reloaded
+                    _save_watch(db, watch)
+                    analyser = Analyser(watch.brands, models_up_to_date(watch, db, progress))
+                    due = {s.name: due.get(s.name, 0.0) for s in sources}
+            _send_due_digests(watch, db, tried)
+            if retraining_due(db):  # corrections made in the app while watching
                 analyser = Analyser(watch.brands, models_up_to_date(watch, db, progress))
-                due = {s.name: due.get(s.name, 0.0) for s in sources}
-        _send_due_digests(watch, db, tried)
-        if retraining_due(db):  # corrections made in the app while watching
-            analyser = Analyser(watch.brands, models_up_to_date(watch, db, progress))
-        for source in sources:
-            if time.monotonic() >= due[source.name]:
-                due[source.name] = time.monotonic() + source.every
-                result = run_source(watch, source, db, analyser, progress)
-                print(result.summary(), flush=True)
-                with writing(db) as con:
-                    reorder_if_needed(con)
-                    refresh_derived(con, bool(result.new or result.updated), sys.stderr,
-                                    corrections=False, progress=progress)
-                notify(watch, db, sys.stderr)
-        time.sleep(max(0.2, min(min(due.values(), default=5.0) - time.monotonic(), 5.0)))
+            for source in sources:
+                if time.monotonic() >= due[source.name]:
+                    due[source.name] = time.monotonic() + source.every
+                    _beat(db, started, due)
+                    result = run_source(watch, source, db, analyser, progress)
+                    print(result.summary(), flush=True)
+                    with writing(db) as con:
+                        reorder_if_needed(con)
+                        refresh_derived(con, bool(result.new or result.updated), sys.stderr,
+                                        corrections=False, progress=progress)
+                    notify(watch, db, sys.stderr)
+            _beat(db, started, due)
+            time.sleep(max(0.2, min(min(due.values(), default=5.0) - time.monotonic(), 5.0)))
+    finally:
+        scheduler.stopped(db)
+
+
+def _beat(db: Path, started: datetime, due: dict[str, float]) -> None:
+    """Tell the app the scheduler is alive and when each source runs next."""
+    wall, mono = datetime.now(UTC), time.monotonic()
+    scheduler.beat(db, started, {name: wall + timedelta(seconds=max(0.0, at - mono))
+                                 for name, at in due.items()})
 
 
 DIGEST_RETRY = 600.0  # seconds between two tries of a digest whose target was unreachable
@@ -228,8 +242,6 @@ def _send_due_digests(watch: Watch, db: Path, tried: dict[tuple[str, str], float
     ``reports send`` renders the PDF with Chromium; running it apart keeps the collector's
     memory flat, and it skips the targets that already had this turn's digest.
     """
-    from datetime import datetime
-
     from notify.schedule import due_slot
 
     now = datetime.now().astimezone()
