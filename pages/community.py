@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from charts import community as charts
 from store import community
 from ui import drilldown
 from ui.filters import tone_ignored
 from ui.state import current, read
 from views import format as fmt
+from views import registry
+from views.labels import REASONS
 
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
-REASONS = {"question": "Question", "complaint": "Complaint"}
 
 view = current()
 if view.filters.sentiments:
@@ -44,13 +44,15 @@ else:
                         help=f"Questions and complaints about {view.own} that opened a "
                              "conversation and got no reply yet.")
 
+# The same section the PDF prints; the page adds the clicks and the layout.
+section = registry.get("community").build(view, read)
 known = drilldown.known(view)
 left, right = st.columns(2, gap="medium")
 with left:
-    drilldown.chart(charts.newcomers_chart(arrivals, view.grain), view.filters, known,
+    drilldown.chart(section.figure("newcomers"), view.filters, known,
                     key="community_newcomers", grain=view.grain, config=CHART_CONFIG)
 with right:
-    drilldown.chart(charts.segments_chart(segments), view.filters, known,
+    drilldown.chart(section.figure("segments"), view.filters, known,
                     key="community_segments", config=CHART_CONFIG)
 st.caption("Regulars: five posts or more, on at least two days. Came back: posted on two days "
            "or more. Posted once: every post on a single day. Click a bar for the mentions of "

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-import charts
 from store import alerts, queries
 from ui import drilldown
 from ui.state import current, read
 from views import format as fmt
+from views import registry
 
 # Chart options for a screen that is looked at, not clicked: no toolbar, no logo.
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
@@ -67,18 +67,15 @@ if now.mentions == 0:
     st.info("No mention matches these filters in this period. Widen the period or clear some "
             "filters in the sidebar.", icon=":material/filter_alt_off:")
 else:
-    sov = read(queries.share_of_voice, view.db, view.filters, view.grain)
-    volume = read(queries.volume_by_brand, view.db, view.filters)
+    # The same section the PDF prints; the page adds the clicks and the layout.
+    section = registry.get("overview").build(view, read)
     trend, ranking = st.columns([2, 1], gap="medium")
     with trend:
-        drilldown.chart(
-            charts.share_of_voice_chart(sov, view.colors, view.grain,
-                                        title=f"Share of voice per {view.grain}"),
-            view.filters, list(view.colors), key="overview_share_of_voice", grain=view.grain,
-            config=CHART_CONFIG)
+        drilldown.chart(section.figure("share_of_voice"), view.filters, list(view.colors),
+                        key="overview_share_of_voice", grain=view.grain, config=CHART_CONFIG)
     with ranking:
-        drilldown.chart(charts.volume_chart(volume, view.colors), view.filters,
-                        list(view.colors), key="overview_volume", config=CHART_CONFIG)
+        drilldown.chart(section.figure("volume"), view.filters, list(view.colors),
+                        key="overview_volume", config=CHART_CONFIG)
     partial = {"week": " Weeks start on Monday, so the first and last may be partial.",
                "month": " The first and last months may be partial."}.get(view.grain, "")
     st.caption(f"Share of voice: each brand's part of the mentions of all the brands shown, "

@@ -4,21 +4,19 @@ from dataclasses import replace
 
 import streamlit as st
 
-from charts.trends import comparison_chart, trend_chart
 from store import alerts, snapshots, trends
 from ui import drilldown
 from ui.state import current, read
 from views import format as fmt
+from views import registry
+from views.labels import MEASURE_NAMES
+from views.sections import trends_grains
 
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 GRAIN_NAMES = {"hour": "Hour", "day": "Day", "week": "Week"}
-MEASURE_NAMES = {"mentions": "Mentions", "net_sentiment": "Net sentiment",
-                 "negative_share": "Negative share"}
 
 view = current()
-days = view.filters.days or ((view.info.last_day - view.info.first_day).days + 1)
-grains = ["day", "week"] if days > trends.MAX_HOUR_DAYS else ["hour", "day", "week"]
-default_grain = "day" if days <= 120 else "week"
+grains, default_grain = trends_grains(view)
 step_column, measure_column = st.columns(2)
 with step_column:
     grain = st.segmented_control(
@@ -36,8 +34,9 @@ with measure_column:
 if grain not in grains:  # the period was widened after hours were chosen
     grain = default_grain
 
-series = read(trends.volume_over_time, view.db, view.filters, grain)
-if series.empty:
+# The same section the PDF prints (at the step and measure chosen here); the page adds clicks.
+section = registry.get("trends").build(view, read, grain=grain, measure=measure)
+if section.figure("timeline") is None:
     st.info("No mention matches these filters in this period. Widen the period or clear some "
             "filters in the sidebar.", icon=":material/filter_alt_off:")
     st.stop()
@@ -46,10 +45,8 @@ spikes = read(alerts.list_alerts, view.db, view.filters)
 # A competitor's page is a page whatever kinds or languages the mentions are filtered on.
 changes = read(snapshots.page_changes, view.db, replace(view.filters, kinds=(), langs=()))
 known = drilldown.known(view)
-drilldown.chart(
-    trend_chart(series, view.colors, grain, measure, alerts=spikes, changes=changes,
-                title=f"{MEASURE_NAMES[measure]} per {grain}"),
-    view.filters, known, key="trends_timeline", grain=grain, config=CHART_CONFIG)
+drilldown.chart(section.figure("timeline"), view.filters, known, key="trends_timeline",
+                grain=grain, config=CHART_CONFIG)
 notes = []
 if not spikes.empty:
     notes.append(f"Shaded bands: the {fmt.count(len(spikes))} spike(s) found in this period "
@@ -67,15 +64,8 @@ if view.previous is None:
                "one just before.")
 else:
     compared = read(trends.compare_periods, view.db, view.filters, view.previous)
-    before = view.previous_text or "the previous period"
-    drilldown.chart(
-        comparison_chart(compared, view.colors, now_label=fmt.span(view.filters.start,
-                                                                   view.filters.end),
-                         before_label=fmt.span(view.previous.start, view.previous.end),
-                         title=f"Mentions per brand vs {before}",
-                         now_days=(view.filters.start, view.filters.end),
-                         before_days=(view.previous.start, view.previous.end)),
-        view.filters, known, key="trends_compare", config=CHART_CONFIG)
+    drilldown.chart(section.figure("comparison"), view.filters, known, key="trends_compare",
+                    config=CHART_CONFIG)
     st.dataframe(
         compared, hide_index=True, width="stretch",
         column_order=["brand", "mentions", "mentions_before", "change", "net_sentiment",

@@ -29,7 +29,7 @@ from store import (
 )
 from views import format as fmt
 from views.context import View
-from views.labels import KIND_NAMES, REASONS, TONES
+from views.labels import KIND_NAMES, MEASURE_NAMES, REASONS, TONES
 
 T = TypeVar("T")
 # How a builder calls a store read: ``read(query, db, *args)``. Pages pass ui.state.read, which
@@ -44,12 +44,16 @@ def direct(query: Callable[..., T], db: Any, *args: Any) -> T:
 
 @dataclass(frozen=True)
 class Tile:
-    """One headline number as the page's ``st.metric`` shows it."""
+    """One headline number as the page's ``st.metric`` shows it.
+
+    ``note`` is printed under it in a PDF; ``help`` explains it on screen (the page's tooltip).
+    """
 
     label: str
     value: str
     delta: str | None = None
     note: str | None = None
+    help: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,10 @@ class Section:
     figures: list[tuple[str, go.Figure]] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def figure(self, name: str) -> go.Figure | None:
+        """The figure called ``name``, or None when the view has none (no data…)."""
+        return next((fig for key, fig in self.figures if key == name), None)
 
 
 # --- the builders: each fills the section its page draws and its report prints -------------
@@ -136,10 +144,17 @@ def _joined(value: object) -> str:
     return ", ".join(str(v) for v in value)
 
 
-def build_share_of_voice(section: Section, view: View, read: Reader = direct) -> Section:
-    """The Share of voice page in its default unit (mentions): tiles, trend, rank, breakdowns."""
-    unit = "mentions"
-    over_time = read(queries.share_of_voice, view.db, view.filters, view.grain)
+def build_share_of_voice(section: Section, view: View, read: Reader = direct,
+                         unit: str = "mentions") -> Section:
+    """The Share of voice page: tiles, trend, rank and breakdowns, counting ``unit``.
+
+    ``unit`` is ``mentions`` (every item naming a brand) or ``stories`` (copies of one text
+    count once).
+    """
+    if unit == "mentions":
+        over_time = read(queries.share_of_voice, view.db, view.filters, view.grain)
+    else:
+        over_time = read(stories.share_of_voice_stories, view.db, view.filters, view.grain)
     if over_time.empty:
         section.notes.append("No mention matches these filters in this period.")
         return section
@@ -153,9 +168,16 @@ def build_share_of_voice(section: Section, view: View, read: Reader = direct) ->
     mentions, distinct = int(totals["mentions"].sum()), int(totals["stories"].sum())
     section.tiles += [
         Tile(f"Share of voice · {view.own}" if view.own else "Share of voice",
-             fmt.percent(counted[view.own] / total) if own_shown and total else "—"),
-        Tile("Rank", f"#{place} of {len(standing)}" if own_shown else "—"),
-        Tile("Stories", fmt.count(distinct), note=f"from {fmt.count(mentions)} mentions"),
+             fmt.percent(counted[view.own] / total) if own_shown and total else "—",
+             help=f"{view.own}'s part of all the {unit} of the brands shown."
+             if view.own else "Mark your brand with `own = true` in watch.toml."),
+        Tile("Rank", f"#{place} of {len(standing)}" if own_shown else "—",
+             help=f"Where {view.own or 'your brand'} stands among the brands shown, by {unit} "
+                  "over the whole period."),
+        Tile("Stories", fmt.count(distinct), note=f"from {fmt.count(mentions)} mentions",
+             help=f"{fmt.count(mentions)} mentions make {fmt.count(distinct)} distinct "
+                  "stories: copies of one text (syndicated press releases, copied posts) "
+                  "count once."),
     ]
     section.figures += [
         ("share_over_time", breakdown.share_over_time_chart(over_time, view.colors, view.grain,
@@ -170,13 +192,15 @@ def build_share_of_voice(section: Section, view: View, read: Reader = direct) ->
     names = {str(v): fmt.language(v) for v in by_lang["value"]}
     section.figures += [
         ("by_kind", breakdown.share_by_chart(by_kind, view.colors, "By source kind",
-                                             labels=KIND_NAMES, unit=unit)),
+                                             labels=KIND_NAMES, unit=unit,
+                                             dimension="kind")),
         ("by_language", breakdown.share_by_chart(by_lang, view.colors, "By language",
-                                                 labels=names, unit=unit)),
+                                                 labels=names, unit=unit,
+                                                 dimension="lang")),
         ("by_tone", breakdown.share_by_chart(by_tone, view.colors,
                                              "Positive and negative share", labels=TONES,
                                              values=["positive", "negative"], unit=unit,
-                                             height=300)),
+                                             height=300, dimension="sentiment")),
     ]
     section.notes.append(f"Each bar splits the {unit} of one source kind, language or tone "
                          "between the brands shown. An item naming two brands counts once for "
@@ -184,10 +208,19 @@ def build_share_of_voice(section: Section, view: View, read: Reader = direct) ->
     return section
 
 
-def build_trends(section: Section, view: View, read: Reader = direct) -> Section:
-    """The Trends page with its defaults: mentions per day (week past 120 days), comparison."""
+def trends_grains(view: View) -> tuple[list[str], str]:
+    """The time steps Trends offers for the view's period, and the one it starts with."""
     days = view.filters.days or ((view.info.last_day - view.info.first_day).days + 1)
-    grain = "day" if days <= 120 else "week"
+    grains = ["day", "week"] if days > trends.MAX_HOUR_DAYS else ["hour", "day", "week"]
+    return grains, "day" if days <= 120 else "week"
+
+
+def build_trends(section: Section, view: View, read: Reader = direct, grain: str | None = None,
+                 measure: str = "mentions") -> Section:
+    """The Trends page: ``measure`` per ``grain`` with spikes and page changes, and this period
+    against the previous one (by default mentions per day, per week past 120 days)."""
+    grains, default = trends_grains(view)
+    grain = grain if grain in grains else default
     series = read(trends.volume_over_time, view.db, view.filters, grain)
     if series.empty:
         section.notes.append("No mention matches these filters in this period.")
@@ -195,8 +228,8 @@ def build_trends(section: Section, view: View, read: Reader = direct) -> Section
     spikes = read(alerts.list_alerts, view.db, view.filters)
     changes = read(snapshots.page_changes, view.db, replace(view.filters, kinds=(), langs=()))
     section.figures.append(("timeline", trend_chart(
-        series, view.colors, grain, "mentions", alerts=spikes, changes=changes,
-        title=f"Mentions per {grain}")))
+        series, view.colors, grain, measure, alerts=spikes, changes=changes,
+        title=f"{MEASURE_NAMES[measure]} per {grain}")))
     notes = []
     if not spikes.empty:
         notes.append(f"Shaded bands: the {fmt.count(len(spikes))} spike(s) found in this period")
@@ -212,7 +245,9 @@ def build_trends(section: Section, view: View, read: Reader = direct) -> Section
     section.figures.append(("comparison", comparison_chart(
         compared, view.colors, now_label=fmt.span(view.filters.start, view.filters.end),
         before_label=fmt.span(view.previous.start, view.previous.end),
-        title=f"Mentions per brand vs {view.previous_text or 'the previous period'}")))
+        title=f"Mentions per brand vs {view.previous_text or 'the previous period'}",
+        now_days=(view.filters.start, view.filters.end),
+        before_days=(view.previous.start, view.previous.end))))
     table = pd.DataFrame({
         "Brand": compared["brand"],
         "Mentions": [fmt.count(v) for v in compared["mentions"]],
