@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -35,6 +35,10 @@ HEALTH_COLUMNS = ["name", "kind", "last_run_at", "last_success", "last_new_items
 SAMPLE = 2000
 BASELINE_DAYS = 28
 FIRST_POSTS = 5
+# Hourly detection reads this many weeks of hourly counts for its baseline and reports the
+# spikes reaching the last RECENT_HOURS of data (older hours are the daily detection's).
+HOURLY_WEEKS = 6
+RECENT_HOURS = 48
 SNIPPET = 200  # characters of a first post kept with the alert, for messages that quote it
 # Kinds that bring nothing new by design once read (generated data, one-off file imports):
 # quiet there is not a sign of a blocked collector.
@@ -52,12 +56,27 @@ def alert_id(brand: str, source: str | None, kind: str, start: datetime) -> str:
 
 
 def detect(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, Spike]]:
-    """Find every spike in the daily rollup: per brand, and per (brand, source).
+    """Find every spike: per brand and per (brand, source) by day, then per brand by hour.
 
     Per-source spikes are looked for only when a brand is heard through more than one source,
     and kept only when no spike of the same kind covers the brand as a whole at that time
-    (that one already lists its sources). Returns ``(brand, source or None, spike)`` triples.
+    (that one already lists its sources). Then the recent hours are searched
+    (:func:`detect_hourly`) for a spike the day's total does not show yet. Returns
+    ``(brand, source or None, spike)`` triples; an hourly spike's start and end are hours.
     """
+    return [(brand, source, spike) for brand, source, spike, _ in _detect(con)]
+
+
+def _detect(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, Spike, str]]:
+    """:func:`detect`'s spikes, each with the grain it was found at (``day`` or ``hour``)."""
+    daily = _detect_daily(con)
+    whole = [(brand, spike) for brand, source, spike in daily if source is None]
+    return ([(*found, "day") for found in daily]
+            + [(*found, "hour") for found in detect_hourly(con, whole)])
+
+
+def _detect_daily(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, Spike]]:
+    """The spikes of the daily rollup, per brand and per (brand, source)."""
     daily = con.execute("""
         SELECT day, brand, source, sum(mentions) AS n,
                coalesce(sum(mentions) FILTER (sentiment_label = 'negative'), 0) AS neg
@@ -88,27 +107,65 @@ def detect(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, Spike]
     return found
 
 
+def detect_hourly(con: duckdb.DuckDBPyConnection,
+                  daily: Sequence[tuple[str, Spike]] = ()) -> list[tuple[str, None, Spike]]:
+    """Spikes per brand and hour in the last ``RECENT_HOURS`` of data, against the same hour
+    of the weeks before (``SEASON["hour"]``), that no daily spike of the same kind covers.
+
+    A bad buzz that starts at 9:00 stands out within the hour, long before the day's total
+    does. Its alert has the id of the day it started on (:func:`alert_id`), so when the daily
+    detection sees the same incident later the two are one alert, not two. ``daily`` holds
+    the brand-wide daily spikes already found.
+    """
+    newest = con.execute("SELECT max(published_at) FROM mentions").fetchone()[0]
+    if newest is None:
+        return []
+    last = pd.Timestamp(newest).floor("h")
+    first = last - pd.Timedelta(weeks=HOURLY_WEEKS + 1)
+    hourly = con.execute("""
+        SELECT date_trunc('hour', published_at) AS hour, brand, count(*) AS n,
+               count(*) FILTER (sentiment_label = 'negative') AS neg
+        FROM mentions WHERE published_at >= ? GROUP BY ALL
+    """, [first.to_pydatetime()]).df()
+    found: list[tuple[str, None, Spike]] = []
+    recent = last - pd.Timedelta(hours=RECENT_HOURS)
+    for brand, rows in hourly.groupby("brand", sort=True):
+        counts = complete(rows.set_index("hour")["n"], "hour", first, last)
+        negatives = complete(rows.set_index("hour")["neg"], "hour", first, last)
+        for spike in (volume_spikes(counts, "hour", weeks=HOURLY_WEEKS)
+                      + negative_share_spikes(counts, negatives, "hour")):
+            if spike.end < recent:
+                continue
+            covered = any(b == brand and d.kind == spike.kind
+                          and d.start <= spike.end.floor("D") <= d.end + timedelta(days=1)
+                          for b, d in daily)
+            if not covered:
+                found.append((str(brand), None, spike))
+    return found
+
+
 def refresh_alerts(con: duckdb.DuckDBPyConnection) -> None:
     """Bring the ``alerts`` table up to date with the data (a :data:`store.derived` refresher).
 
     Idempotent: an alert keeps its id (brand, source, kind, first day), its ``created_at`` and
     its ``state`` across refreshes; its end, peak and explanation follow the data. Explanations
     are only recomputed for alerts that are new or grew. Alerts the data no longer supports
-    (items corrected or removed) are deleted; states set in the app live in the edits store,
+    (items corrected or removed) are deleted, except those found hour by hour whose hours are
+    now older than the hourly search reaches; states set in the app live in the edits store,
     keyed by id, and come back if the alert does.
     """
-    found = detect(con)
+    found = _detect(con)
     known = {row[0]: (row[1], row[2]) for row in con.execute(
         "SELECT id, ended_at, peak FROM alerts").fetchall()}
     created = utc_now()
     keep = set()
-    for brand, source, spike in found:
+    for brand, source, spike, grain in found:
         aid = alert_id(brand, source, spike.kind, spike.start)
         keep.add(aid)
         ended = spike.end.to_pydatetime()
         if aid in known and known[aid] == (ended, spike.peak):
             continue
-        explanation = explain(con, brand, source, spike)
+        explanation = explain(con, brand, source, spike, grain)
         con.execute("""
             INSERT INTO alerts (id, brand, source, kind, started_at, ended_at, peak, baseline,
                                 ratio, explanation, state, created_at)
@@ -119,13 +176,22 @@ def refresh_alerts(con: duckdb.DuckDBPyConnection) -> None:
         """, [aid, brand, source, spike.kind, spike.start.to_pydatetime(), ended, spike.peak,
               spike.baseline, spike.ratio if spike.ratio != float("inf") else None,
               json.dumps(explanation, ensure_ascii=False, default=str), created])
+    newest = con.execute("SELECT max(published_at) FROM mentions").fetchone()[0]
+    reach = (pd.Timestamp(newest).floor("h") - pd.Timedelta(hours=RECENT_HOURS)
+             ).to_pydatetime() if newest else None
     stale = [aid for aid in known if aid not in keep]
+    if stale and reach is not None:
+        # An hourly alert whose hours the search no longer reaches stands as it was found.
+        hourly = {row[0] for row in con.execute(
+            "SELECT id FROM alerts WHERE json_extract_string(explanation, '$.grain') = 'hour' "
+            "AND ended_at < ?", [reach]).fetchall()}
+        stale = [aid for aid in stale if aid not in hourly]
     if stale:
         con.execute(f"DELETE FROM alerts WHERE id IN ({', '.join('?' for _ in stale)})", stale)
 
 
 def explain(con: duckdb.DuckDBPyConnection, brand: str, source: str | None,
-            spike: Spike) -> dict:
+            spike: Spike, grain: str = "day") -> dict:
     """Why ``spike`` is an alert, from the posts themselves.
 
     Returns a JSON-ready dict: ``grain``, ``z``, ``ratio``, ``periods``, ``mentions`` (in the
@@ -137,7 +203,8 @@ def explain(con: duckdb.DuckDBPyConnection, brand: str, source: str | None,
     For a negative-share alert the posts and words are the negative ones.
     """
     start = spike.start.to_pydatetime()
-    stop = (spike.end + timedelta(days=1)).to_pydatetime()
+    stop = (spike.end + (timedelta(hours=1) if grain == "hour" else timedelta(days=1))
+            ).to_pydatetime()
     before = start - timedelta(days=BASELINE_DAYS)
     scope = "m.brand = ?" + (" AND m.source = ?" if source else "")
     scope_params: list = [brand] + ([source] if source else [])
@@ -182,7 +249,7 @@ def explain(con: duckdb.DuckDBPyConnection, brand: str, source: str | None,
         WHERE {now_sql}{tone} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5
     """, now_params).fetchall()
     return {
-        "grain": "day", "z": round(spike.z, 1), "ratio": round(spike.ratio, 2),
+        "grain": grain, "z": round(spike.z, 1), "ratio": round(spike.ratio, 2),
         "periods": spike.periods, "mentions": int(spike.total),
         "negative_share": round(float(tone_now), 3),
         "baseline_negative_share": round(float(tone_before), 3),
