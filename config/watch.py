@@ -59,13 +59,14 @@ NOTIFY_KEYS = {
     "url": Option("str", required=True,
                   help="An Apprise URL (mailto://, json://, slack://…), or env:NAME to read it "
                        "from the environment; a URL carrying a secret must come from env:."),
-    "events": Option("list", ["alert"], help="What is sent: alert (a new spike)."),
+    "events": Option("list", ["alert"], help="What is sent: alert (a new spike), "
+                                             "source_unhealthy (a source failing or silent)."),
     "brands": Option("list", [], help="Only these brands' alerts (default: every brand)."),
     "min_ratio": Option("float", None, help="Only spikes at least this many times the usual."),
     "quiet_hours": Option("str", "", help="Hours to hold messages back, in this machine's "
                                           "local time, e.g. \"22:00-07:00\"; sent after."),
 }
-NOTIFY_EVENTS = ("alert",)
+NOTIFY_EVENTS = ("alert", "source_unhealthy")
 DIGEST_KEYS = {
     "name": Option("str", required=True, help="A name for this digest (reports send --digest)."),
     "schedule": Option("str", required=True,

@@ -16,6 +16,7 @@ from i18n.formats import day, moment, number, percent
 from store.deliveries import AlertEvent
 
 ALERTS_PATH = "spikes"  # the Alerts view's address in the app
+SOURCES_PATH = "health"  # the Sources view's
 FIRST_POSTS = 3
 SNIPPET = 120  # characters of a post's title shown
 
@@ -126,3 +127,21 @@ def digest_message(name: str, period: str, scope: str, tiles: list[tuple[str, st
             f"<p>{esc(gettext('The full report is attached (PDF).', lang))}</p>",
             f'<p><a href="{esc(link)}">{esc(gettext("Open in Veille", lang))}</a></p>']
     return Message(title, "\n".join(lines), "\n".join(b for b in body if b))
+
+
+def source_message(name: str, status: str, reason: str, last_success: datetime | None,
+                   error: str | None, lang: str, base_url: str) -> Message:
+    """A source that fails or has gone silent: what is wrong and since when."""
+    state = gettext("failing", lang) if status == "failing" else gettext("silent", lang)
+    title = gettext("Veille: source {name} is {state}", lang).format(name=name, state=state)
+    lines = [f"{name}: {reason}."]
+    lines.append(gettext("Last successful run: {when}", lang).format(
+        when=moment(last_success, lang) if last_success else gettext("never", lang)))
+    if error:
+        lines.append(gettext("Last error: {error}", lang).format(error=error[:300]))
+    link = f"{base_url.rstrip('/')}/{SOURCES_PATH}"
+    lines.append(gettext("Open in Veille: {link}", lang).format(link=link))
+    esc = html.escape
+    body = "".join(f"<p>{esc(line)}</p>" for line in lines[:-1])
+    body += f'<p><a href="{esc(link)}">{esc(gettext("Open in Veille", lang))}</a></p>'
+    return Message(title, "\n".join(lines), body)

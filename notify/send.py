@@ -13,12 +13,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+import pandas as pd
+
 from config import Watch
 from config.watch import NotifyTarget
 from i18n.catalog import resolve_language
-from notify.messages import Message, alert_message
+from notify.messages import Message, alert_message, source_message
 from store import reading, writing
-from store.deliveries import AlertEvent, pending_alerts, record
+from store.alerts import source_health
+from store.deliveries import AlertEvent, pending_alerts, record, was_sent
 
 EMAIL_SCHEMES = ("mailto", "mailtos")
 
@@ -94,15 +97,48 @@ def deliver(watch: Watch, db: Path | str, stream: TextIO | None = None) -> list[
     lang = resolve_language(watch.ui.language)
     done: list[Delivery] = []
     local = datetime.now().astimezone()
+    health = None
     for target in watch.notify:
-        if "alert" not in target.events:
-            continue
         if target.is_quiet(local.hour * 60 + local.minute):
-            # Nothing is recorded: the alerts stay pending and go at the first run after.
+            # Nothing is recorded: the events stay pending and go at the first run after.
             print(f"notify: {target.name}: quiet hours, messages held back", file=stream,
                   flush=True)
             continue
-        for delivery in _notify_target(db, target, lang, watch.ui.base_url):
-            print(delivery.line(), file=stream, flush=True)
-            done.append(delivery)
+        if "alert" in target.events:
+            for delivery in _notify_target(db, target, lang, watch.ui.base_url):
+                print(delivery.line(), file=stream, flush=True)
+                done.append(delivery)
+        if "source_unhealthy" in target.events:
+            health = source_health(db) if health is None else health
+            for line in _notify_sources(db, target, health, lang, watch.ui.base_url):
+                print(line, file=stream, flush=True)
     return done
+
+
+def _notify_sources(db: Path | str, target: NotifyTarget, health, lang: str,
+                    base_url: str) -> list[str]:
+    """Tell ``target`` about each source failing or gone silent, once per episode.
+
+    An episode is known by the source, its state and its last success: a source that comes
+    back and fails again is a new one.
+    """
+    lines = []
+    for row in health.itertuples():
+        if row.status not in ("failing", "silent"):
+            continue
+        last = row.last_success if pd.notna(row.last_success) else None
+        ref = f"{row.name}:{row.status}:{last.isoformat() if last is not None else 'never'}"
+        with reading(db) as con:
+            if was_sent(con, target.name, "source_unhealthy", ref):
+                continue
+        message = source_message(row.name, row.status, row.reason, last, row.last_error, lang,
+                                 base_url)
+        try:
+            error = send(target.resolve_url(), message)
+        except ValueError as exc:
+            error = str(exc)
+        with writing(db) as con:
+            record(con, target.name, "source_unhealthy", ref, error)
+        state = "sent" if error is None else f"could not send ({error}); will retry"
+        lines.append(f"notify: {target.name}: source {row.name} {row.status}: {state}")
+    return lines

@@ -274,3 +274,55 @@ def test_quiet_hours_span_midnight(tmp_path, quiet, minute, expected):
     config.write_text(f'[[notify]]\nname = "t"\nurl = "json://127.0.0.1:9/x"\n'
                       f'quiet_hours = "{quiet}"\n', encoding="utf-8")
     assert load_watch(config).notify[0].is_quiet(minute) is expected
+
+
+def test_a_failing_source_is_told_once_per_episode(tmp_path):
+    from tests.localserver import LocalServer
+
+    feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+            '<item><title>Acme news</title><link>http://x.test/1</link></item>'
+            '</channel></rss>')
+    answers = {"/feed.xml": (500, {"Content-Type": "text/plain"}, b"boom")}
+    hook = Webhook()
+    with LocalServer(answers) as site:
+        config = tmp_path / "watch.toml"
+        config.write_text(f"""\
+[collect]
+per_host_delay = 0
+allow_networks = ["127.0.0.0/8"]
+
+[[brands]]
+name = "Acme"
+query = "acme"
+
+[[sources]]
+name = "news"
+kind = "feeds"
+urls = ["{site.url('/feed.xml')}"]
+
+[[notify]]
+name = "ops"
+url = "json://127.0.0.1:{hook.port}/hook"
+events = ["source_unhealthy"]
+""", encoding="utf-8")
+        db = tmp_path / "veille.duckdb"
+        try:
+            first = collect(config, db, check=False)
+            assert first.returncode == 1  # the source failed
+            assert "notify: ops: source news failing: sent" in first.stderr
+            assert len(hook.bodies) == 1
+            assert hook.bodies[0]["title"] == "Veille: source news is failing"
+            assert "Last successful run: never" in hook.bodies[0]["message"]
+
+            collect(config, db, check=False)  # still failing: nothing new to say
+            assert len(hook.bodies) == 1
+
+            site.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, feed)
+            collect(config, db)  # back
+            site.routes["/feed.xml"] = (500, {"Content-Type": "text/plain"}, b"boom")
+            again = collect(config, db, check=False)  # a new episode
+            assert "notify: ops: source news failing: sent" in again.stderr
+            assert len(hook.bodies) == 2 and "Last successful run: never" not in \
+                hook.bodies[1]["message"]
+        finally:
+            hook.close()
