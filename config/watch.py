@@ -60,13 +60,14 @@ NOTIFY_KEYS = {
                   help="An Apprise URL (mailto://, json://, slack://…), or env:NAME to read it "
                        "from the environment; a URL carrying a secret must come from env:."),
     "events": Option("list", ["alert"], help="What is sent: alert (a new spike), "
-                                             "source_unhealthy (a source failing or silent)."),
+                                             "source_unhealthy (a source failing or silent), "
+                                             "page_change (a watched page changed)."),
     "brands": Option("list", [], help="Only these brands' alerts (default: every brand)."),
     "min_ratio": Option("float", None, help="Only spikes at least this many times the usual."),
     "quiet_hours": Option("str", "", help="Hours to hold messages back, in this machine's "
                                           "local time, e.g. \"22:00-07:00\"; sent after."),
 }
-NOTIFY_EVENTS = ("alert", "source_unhealthy")
+NOTIFY_EVENTS = ("alert", "source_unhealthy", "page_change")
 DIGEST_KEYS = {
     "name": Option("str", required=True, help="A name for this digest (reports send --digest)."),
     "schedule": Option("str", required=True,

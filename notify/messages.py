@@ -13,12 +13,13 @@ from urllib.parse import urlencode
 
 from i18n.catalog import gettext
 from i18n.formats import day, moment, number, percent
-from store.deliveries import AlertEvent
+from store.deliveries import AlertEvent, PageChange
 
 ALERTS_PATH = "spikes"  # the Alerts view's address in the app
 SOURCES_PATH = "health"  # the Sources view's
 FIRST_POSTS = 3
 SNIPPET = 120  # characters of a post's title shown
+DIFF_LINES = 8  # changed lines of a page quoted in its message
 
 
 @dataclass(frozen=True)
@@ -144,4 +145,21 @@ def source_message(name: str, status: str, reason: str, last_success: datetime |
     esc = html.escape
     body = "".join(f"<p>{esc(line)}</p>" for line in lines[:-1])
     body += f'<p><a href="{esc(link)}">{esc(gettext("Open in Veille", lang))}</a></p>'
+    return Message(title, "\n".join(lines), body)
+
+
+def page_message(change: PageChange, lang: str) -> Message:
+    """A watched page changed: which, how much, and the first lines that changed."""
+    page = change.title or change.url or "?"
+    title = gettext("Veille: a watched page changed: {page}", lang).format(page=page)
+    lines = [gettext("{added} line(s) added, {removed} removed", lang).format(
+        added=change.added, removed=change.removed)]
+    diff = [line for line in change.diff.splitlines() if line.strip()][:DIFF_LINES]
+    lines.extend(diff)
+    if change.url:
+        lines.append(change.url)
+    esc = html.escape
+    body = f"<p>{esc(lines[0])}</p><pre>{esc(chr(10).join(diff))}</pre>"
+    if change.url:
+        body += f'<p><a href="{esc(change.url)}">{esc(change.url)}</a></p>'
     return Message(title, "\n".join(lines), body)

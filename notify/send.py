@@ -18,10 +18,16 @@ import pandas as pd
 from config import Watch
 from config.watch import NotifyTarget
 from i18n.catalog import resolve_language
-from notify.messages import Message, alert_message, source_message
+from notify.messages import Message, alert_message, page_message, source_message
 from store import reading, writing
 from store.alerts import source_health
-from store.deliveries import AlertEvent, pending_alerts, record, was_sent
+from store.deliveries import (
+    AlertEvent,
+    pending_alerts,
+    pending_page_changes,
+    record,
+    was_sent,
+)
 
 EMAIL_SCHEMES = ("mailto", "mailtos")
 
@@ -108,11 +114,31 @@ def deliver(watch: Watch, db: Path | str, stream: TextIO | None = None) -> list[
             for delivery in _notify_target(db, target, lang, watch.ui.base_url):
                 print(delivery.line(), file=stream, flush=True)
                 done.append(delivery)
+        if "page_change" in target.events:
+            for line in _notify_pages(db, target, lang):
+                print(line, file=stream, flush=True)
         if "source_unhealthy" in target.events:
             health = source_health(db) if health is None else health
             for line in _notify_sources(db, target, health, lang, watch.ui.base_url):
                 print(line, file=stream, flush=True)
     return done
+
+
+def _notify_pages(db: Path | str, target: NotifyTarget, lang: str) -> list[str]:
+    """Tell ``target`` about each watched page that changed, once per change."""
+    with reading(db) as con:
+        changes = pending_page_changes(con, target.name, target.brands)
+    lines = []
+    for change in changes:
+        try:
+            error = send(target.resolve_url(), page_message(change, lang))
+        except ValueError as exc:
+            error = str(exc)
+        with writing(db) as con:
+            record(con, target.name, "page_change", change.item_id, error)
+        state = "sent" if error is None else f"could not send ({error}); will retry"
+        lines.append(f"notify: {target.name}: page change on {change.url}: {state}")
+    return lines
 
 
 def _notify_sources(db: Path | str, target: NotifyTarget, health, lang: str,

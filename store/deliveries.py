@@ -63,6 +63,40 @@ def pending_alerts(con: duckdb.DuckDBPyConnection, target: str, brands: tuple[st
     return [AlertEvent(*row[:9], json.loads(row[9] or "{}")) for row in rows]
 
 
+@dataclass(frozen=True)
+class PageChange:
+    """One change seen on a watched page, as a notification needs it."""
+
+    item_id: str
+    brand: str | None
+    url: str | None
+    title: str | None
+    added: int
+    removed: int
+    diff: str
+    seen_at: datetime
+
+
+def pending_page_changes(con: duckdb.DuckDBPyConnection, target: str,
+                         brands: tuple[str, ...] = ()) -> list[PageChange]:
+    """Page changes collected in the last ``FRESH_DAYS`` not yet sent to ``target``."""
+    clauses, params = ["i.collected_at >= ?"], [now() - timedelta(days=FRESH_DAYS)]
+    if brands:
+        clauses.append(f"c.brand IN ({', '.join('?' for _ in brands)})")
+        params.extend(brands)
+    rows = con.execute(f"""
+        SELECT c.item_id, any_value(c.brand), any_value(c.url), any_value(c.title),
+               any_value(c.added), any_value(c.removed), any_value(c.text),
+               any_value(i.collected_at)
+        FROM page_changes c JOIN items i USING (item_id)
+        WHERE {' AND '.join(clauses)} AND NOT EXISTS (
+            SELECT 1 FROM deliveries d WHERE d.target = ? AND d.event = 'page_change'
+            AND d.ref = c.item_id AND d.status = ?)
+        GROUP BY c.item_id ORDER BY any_value(i.collected_at), c.item_id""",
+                       [*params, target, SENT]).fetchall()
+    return [PageChange(*row[:6], row[6] or "", row[7]) for row in rows]
+
+
 def record(con: duckdb.DuckDBPyConnection, target: str, event: str, ref: str,
            error: str | None) -> None:
     """Log one attempt: sent when ``error`` is None, failed with it otherwise."""

@@ -326,3 +326,57 @@ events = ["source_unhealthy"]
                 hook.bodies[1]["message"]
         finally:
             hook.close()
+
+
+def test_a_watched_page_that_changes_is_told_once(tmp_path):
+    from tests.localserver import LocalServer
+
+    def page(price: str) -> str:
+        return ("<html><head><title>Acme pricing</title></head><body><article>"
+                "<h1>Acme pricing for teams</h1>"
+                f"<p>The team plan costs {price} euros a month for ten seats, billed yearly.</p>"
+                "<p>Every plan includes unlimited projects, exports and email support from our "
+                "team in Lyon, five days a week, with answers within one working day.</p>"
+                "<p>Larger organisations can ask for a quote and a dedicated contact.</p>"
+                "</article></body></html>")
+
+    hook = Webhook()
+    with LocalServer({"/pricing": (200, {"Content-Type": "text/html"}, page("29"))}) as site:
+        config = tmp_path / "watch.toml"
+        config.write_text(f"""\
+[collect]
+per_host_delay = 0
+allow_networks = ["127.0.0.0/8"]
+
+[[brands]]
+name = "Acme"
+query = "acme"
+
+[[sources]]
+name = "pages"
+kind = "web"
+urls = ["{site.url('/pricing')}"]
+brand = "Acme"
+
+[[notify]]
+name = "market"
+url = "json://127.0.0.1:{hook.port}/hook"
+events = ["page_change"]
+""", encoding="utf-8")
+        db = tmp_path / "veille.duckdb"
+        try:
+            collect(config, db)
+            assert hook.bodies == []  # the first visit is no change
+            site.routes["/pricing"] = (200, {"Content-Type": "text/html"}, page("35"))
+            changed = collect(config, db)
+            assert f"notify: market: page change on {site.url('/pricing')}: sent" in \
+                changed.stderr
+            assert len(hook.bodies) == 1
+            body = hook.bodies[0]
+            assert body["title"].startswith("Veille: a watched page changed: ")
+            assert "1 line(s) added, 1 removed" in body["message"]
+            assert "35 euros" in body["message"] and "29 euros" in body["message"]
+            collect(config, db)
+            assert len(hook.bodies) == 1
+        finally:
+            hook.close()
