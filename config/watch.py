@@ -61,13 +61,18 @@ NOTIFY_KEYS = {
                        "from the environment; a URL carrying a secret must come from env:."),
     "events": Option("list", ["alert"], help="What is sent: alert (a new spike), "
                                              "source_unhealthy (a source failing or silent), "
-                                             "page_change (a watched page changed)."),
+                                             "page_change (a watched page changed), "
+                                             "unanswered (questions and complaints about "
+                                             "the own brand waiting for an answer)."),
+    "unanswered_after": Option("duration", 4 * 3600.0,
+                               help="How long a question or complaint about the own brand "
+                                    "waits before it is sent as unanswered (default 4h)."),
     "brands": Option("list", [], help="Only these brands' alerts (default: every brand)."),
     "min_ratio": Option("float", None, help="Only spikes at least this many times the usual."),
     "quiet_hours": Option("str", "", help="Hours to hold messages back, in this machine's "
                                           "local time, e.g. \"22:00-07:00\"; sent after."),
 }
-NOTIFY_EVENTS = ("alert", "source_unhealthy", "page_change")
+NOTIFY_EVENTS = ("alert", "source_unhealthy", "page_change", "unanswered")
 DIGEST_KEYS = {
     "name": Option("str", required=True, help="A name for this digest (reports send --digest)."),
     "schedule": Option("str", required=True,
@@ -174,6 +179,7 @@ class NotifyTarget:
     brands: tuple[str, ...] = ()
     min_ratio: float | None = None
     quiet: tuple[int, int] | None = None  # minutes after midnight: from, to
+    unanswered_after: float = 4 * 3600.0  # seconds
 
     def is_quiet(self, minute_of_day: int) -> bool:
         """True when messages are held back at this minute of the local day."""
@@ -425,7 +431,8 @@ def _notify(value: Any, brands: set[str], problems: list[str]) -> list[NotifyTar
                                 "expected two times of day such as \"22:00-07:00\"")
             else:
                 quiet = (hours[0] * 60 + hours[1], hours[2] * 60 + hours[3])
-        targets.append(NotifyTarget(name, url, tuple(events), tuple(chosen), ratio, quiet))
+        targets.append(NotifyTarget(name, url, tuple(events), tuple(chosen), ratio, quiet,
+                                    vals.get("unanswered_after") or 4 * 3600.0))
     return targets
 
 

@@ -17,6 +17,7 @@ from store.deliveries import AlertEvent, PageChange
 
 ALERTS_PATH = "spikes"  # the Alerts view's address in the app
 SOURCES_PATH = "health"  # the Sources view's
+MENTIONS_PATH = "items"  # the Mentions view's
 FIRST_POSTS = 3
 SNIPPET = 120  # characters of a post's title shown
 DIFF_LINES = 8  # changed lines of a page quoted in its message
@@ -162,4 +163,32 @@ def page_message(change: PageChange, lang: str) -> Message:
     body = f"<p>{esc(lines[0])}</p><pre>{esc(chr(10).join(diff))}</pre>"
     if change.url:
         body += f'<p><a href="{esc(change.url)}">{esc(change.url)}</a></p>'
+    return Message(title, "\n".join(lines), body)
+
+
+def unanswered_message(brand: str, posts: list[dict], hours: float, lang: str,
+                       base_url: str) -> Message:
+    """Questions and complaints about ``brand`` that wait for an answer for ``hours`` or more.
+
+    ``posts`` are dicts with published_at, reason (question or complaint), source, author,
+    title, text and url.
+    """
+    title = gettext("Veille: {count} post(s) about {brand} wait for an answer", lang).format(
+        count=len(posts), brand=brand)
+    lines = [gettext("Waiting for more than {hours} h, not answered nor marked answered:",
+                     lang).format(hours=number(hours, lang))]
+    for post in posts:
+        reason = (gettext("question", lang) if post["reason"] == "question"
+                  else gettext("complaint", lang))
+        when = moment(post["published_at"], lang) if post.get("published_at") else ""
+        words = " ".join(str(post.get("title") or post.get("text") or "").split())[:SNIPPET]
+        parts = [p for p in (when, reason, post.get("source"), post.get("author"), words) if p]
+        lines.append("- " + " · ".join(str(p) for p in parts)
+                     + (f" {post['url']}" if post.get("url") else ""))
+    link = f"{base_url.rstrip('/')}/{MENTIONS_PATH}?brand={brand}"
+    lines.append(gettext("Open in Veille: {link}", lang).format(link=link))
+    esc = html.escape
+    items = "".join(f"<li>{esc(line[2:])}</li>" for line in lines[1:-1])
+    body = (f"<p>{esc(lines[0])}</p><ul>{items}</ul>"
+            f'<p><a href="{esc(link)}">{esc(gettext("Open in Veille", lang))}</a></p>')
     return Message(title, "\n".join(lines), body)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -18,16 +18,25 @@ import pandas as pd
 from config import Watch
 from config.watch import NotifyTarget
 from i18n.catalog import resolve_language
-from notify.messages import Message, alert_message, page_message, source_message
+from notify.messages import (
+    Message,
+    alert_message,
+    page_message,
+    source_message,
+    unanswered_message,
+)
 from store import reading, writing
 from store.alerts import source_health
+from store.community import needs_answer
 from store.deliveries import (
+    FRESH_DAYS,
     AlertEvent,
     pending_alerts,
     pending_page_changes,
     record,
     was_sent,
 )
+from store.filters import Filters
 
 EMAIL_SCHEMES = ("mailto", "mailtos")
 
@@ -117,11 +126,45 @@ def deliver(watch: Watch, db: Path | str, stream: TextIO | None = None) -> list[
         if "page_change" in target.events:
             for line in _notify_pages(db, target, lang):
                 print(line, file=stream, flush=True)
+        if "unanswered" in target.events:
+            line = _notify_unanswered(db, watch, target, lang)
+            if line:
+                print(line, file=stream, flush=True)
         if "source_unhealthy" in target.events:
             health = source_health(db) if health is None else health
             for line in _notify_sources(db, target, health, lang, watch.ui.base_url):
                 print(line, file=stream, flush=True)
     return done
+
+
+def _notify_unanswered(db: Path | str, watch: Watch, target: NotifyTarget,
+                       lang: str) -> str | None:
+    """Tell ``target`` about the posts waiting for an answer longer than it allows, in one
+    message, each post once."""
+    own = next((b.name for b in watch.brands if b.own), None)
+    if own is None or (target.brands and own not in target.brands):
+        return None
+    now = datetime.now(UTC).replace(tzinfo=None)
+    window = Filters(start=(now - timedelta(days=FRESH_DAYS)).date(), end=now.date())
+    waiting = needs_answer(db, window, own)
+    cutoff = now - timedelta(seconds=target.unanswered_after)
+    posts = [row for row in waiting.to_dict("records") if row["published_at"] <= cutoff]
+    with reading(db) as con:
+        posts = [p for p in posts if not was_sent(con, target.name, "unanswered", p["item_id"])]
+    if not posts:
+        return None
+    posts.sort(key=lambda p: p["published_at"])
+    message = unanswered_message(own, posts, target.unanswered_after / 3600, lang,
+                                 watch.ui.base_url)
+    try:
+        error = send(target.resolve_url(), message)
+    except ValueError as exc:
+        error = str(exc)
+    with writing(db) as con:
+        for post in posts:
+            record(con, target.name, "unanswered", post["item_id"], error)
+    state = "sent" if error is None else f"could not send ({error}); will retry"
+    return f"notify: {target.name}: {len(posts)} post(s) waiting for an answer: {state}"
 
 
 def _notify_pages(db: Path | str, target: NotifyTarget, lang: str) -> list[str]:

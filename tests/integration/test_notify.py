@@ -380,3 +380,62 @@ events = ["page_change"]
             assert len(hook.bodies) == 1
         finally:
             hook.close()
+
+
+def test_posts_waiting_too_long_for_an_answer_are_sent_once(tmp_path):
+    import hashlib
+    from datetime import UTC
+    from datetime import datetime as clock
+
+    now = clock.now(UTC).replace(tzinfo=None, microsecond=0)
+
+    def at(hours: float) -> str:
+        return (now - timedelta(hours=hours)).isoformat()
+
+    rows = [("1", "Acme, how do I change my plan online?", at(6)),
+            ("2", "Acme billed me twice this month, terrible service, I want a refund", at(7)),
+            ("3", "Acme does the new router support wifi 7?", at(1)),
+            ("4", "Visited the Acme shop in Lyon today", at(8)),
+            ("5", "Acme why is my line still down after three days?", at(5))]
+    (tmp_path / "posts.csv").write_text(
+        "id,text,date\n" + "".join(f'{i},"{t}",{d}\n' for i, t, d in rows), encoding="utf-8")
+    hook = Webhook()
+    config = tmp_path / "watch.toml"
+    config.write_text(f"""\
+[[brands]]
+name = "Acme"
+query = "acme"
+own = true
+
+[[sources]]
+name = "posts"
+kind = "file"
+path = "posts.csv"
+columns = {{ id = "id", text = "text", published_at = "date" }}
+
+[[notify]]
+name = "care"
+url = "json://127.0.0.1:{hook.port}/hook"
+events = ["unanswered"]
+unanswered_after = "4h"
+""", encoding="utf-8")
+    db = tmp_path / "veille.duckdb"
+    from store.edits import set_answered
+
+    try:
+        set_answered(db, hashlib.md5(b"file:posts:5").hexdigest())  # someone answered it
+        proc = collect(config, db)
+
+        assert "notify: care: 2 post(s) waiting for an answer: sent" in proc.stderr
+        assert len(hook.bodies) == 1
+        body = hook.bodies[0]
+        assert body["title"] == "Veille: 2 post(s) about Acme wait for an answer"
+        assert "how do I change my plan" in body["message"]   # a question, 6 h
+        assert "billed me twice" in body["message"]           # a complaint, 7 h
+        assert "wifi 7" not in body["message"]                # 1 h: not late yet
+        assert "shop in Lyon" not in body["message"]          # neither question nor complaint
+        assert "still down" not in body["message"]            # marked answered
+        collect(config, db)
+        assert len(hook.bodies) == 1
+    finally:
+        hook.close()
