@@ -10,9 +10,10 @@ from store import alerts
 from ui.filters import tone_ignored
 from ui.state import current, read
 from views import format as fmt
+from views.labels import STATE_NAMES
+from views.sections import alert_change
 
 MAX_SHOWN = 40
-STATE_NAMES = {"new": "New", "seen": "Seen", "handled": "Handled"}
 STATE_ICONS = {"new": ":material/fiber_new:", "seen": ":material/visibility:",
                "handled": ":material/task_alt:"}
 NEXT_LABELS = {"seen": "Mark seen", "handled": "Mark handled"}
@@ -27,14 +28,7 @@ def md(text: object) -> str:
 def headline(alert) -> str:
     """What happened, in one line: brand, source, how far above normal, since when."""
     where = f" on {alert.source}" if alert.source else ""
-    if alert.kind == "volume":
-        what = (f"mentions ×{alert.ratio:.1f} their usual level "
-                f"({fmt.count(round(alert.peak))} on the busiest day, "
-                f"{fmt.count(round(alert.baseline))} expected)")
-    else:
-        what = (f"negative share up to {fmt.percent(alert.peak, 0)} "
-                f"(usually {fmt.percent(alert.baseline, 0)})")
-    return f"{alert.brand}{where}: {what}"
+    return f"{alert.brand}{where}: {alert_change(alert)}"
 
 
 def change_state(db, alert_id: str, state: str) -> None:

@@ -9,11 +9,10 @@ from ui import drilldown
 from ui.state import current, read
 from views import format as fmt
 from views import registry
-from views.labels import MEASURE_NAMES
+from views.labels import GRAIN_NAMES, MEASURE_NAMES
 from views.sections import trends_grains
 
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
-GRAIN_NAMES = {"hour": "Hour", "day": "Day", "week": "Week"}
 
 view = current()
 grains, default_grain = trends_grains(view)

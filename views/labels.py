@@ -16,3 +16,7 @@ MEASURE_NAMES = {"mentions": "Mentions", "net_sentiment": "Net sentiment",
 REASONS = {"question": "Question", "complaint": "Complaint"}
 # What Share of voice counts.
 UNITS = {"mentions": "Mentions", "stories": "Stories"}
+# The time steps Trends offers.
+GRAIN_NAMES = {"hour": "Hour", "day": "Day", "week": "Week"}
+# Where an alert stands (store.alerts states).
+STATE_NAMES = {"new": "New", "seen": "Seen", "handled": "Handled"}

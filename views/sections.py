@@ -29,7 +29,7 @@ from store import (
 )
 from views import format as fmt
 from views.context import View
-from views.labels import KIND_NAMES, MEASURE_NAMES, REASONS, TONES
+from views.labels import KIND_NAMES, MEASURE_NAMES, REASONS, STATE_NAMES, TONES
 
 T = TypeVar("T")
 # How a builder calls a store read: ``read(query, db, *args)``. Pages pass ui.state.read, which
@@ -134,6 +134,15 @@ TOP_MENTIONS = 25
 
 def _pct(value: object, digits: int = 1) -> str:
     return "—" if value is None or pd.isna(value) else fmt.percent(float(value), digits)
+
+
+def _health_table(status: pd.DataFrame) -> Table:
+    """Each source's state and last success, from :func:`store.alerts.source_health`."""
+    return Table("Sources", pd.DataFrame({
+        "Source": status["name"], "Kind": status["kind"], "Status": status["status"],
+        "Why": status["reason"].fillna(""),
+        "Last success": [fmt.moment(None if pd.isna(t) else pd.Timestamp(t).to_pydatetime())
+                         for t in status["last_success"]]}))
 
 
 def _joined(value: object) -> str:
@@ -331,6 +340,16 @@ def build_mentions(section: Section, view: View, read: Reader = direct) -> Secti
     return section
 
 
+def alert_change(alert: Any) -> str:
+    """How far above normal an alert (a row of :func:`store.alerts.list_alerts`) went."""
+    if alert.kind == "volume":
+        return (f"mentions ×{alert.ratio:.1f} their usual level "
+                f"({fmt.count(round(alert.peak))} on the busiest day, "
+                f"{fmt.count(round(alert.baseline))} expected)")
+    return (f"negative share up to {fmt.percent(alert.peak, 0)} "
+            f"(usually {fmt.percent(alert.baseline, 0)})")
+
+
 def build_alerts(section: Section, view: View, read: Reader = direct) -> Section:
     """The Alerts page: open and new alerts, each spike with its first posts, source health."""
     found = read(alerts.list_alerts, view.db, view.filters,
@@ -345,19 +364,14 @@ def build_alerts(section: Section, view: View, read: Reader = direct) -> Section
     rows, posts = [], []
     for alert in found.head(40).itertuples(index=False):
         why = alert.explanation or {}
-        if alert.kind == "volume":
-            what = (f"mentions ×{alert.ratio:.1f} usual ({fmt.count(round(alert.peak))} on "
-                    f"the busiest day, {fmt.count(round(alert.baseline))} expected)")
-        else:
-            what = (f"negative share up to {fmt.percent(alert.peak, 0)} (usually "
-                    f"{fmt.percent(alert.baseline, 0)})")
+        what = alert_change(alert)
         start = pd.Timestamp(alert.started_at).date()
         end = pd.Timestamp(alert.ended_at).date()
         words = ", ".join(t["term"] for t in (why.get("terms") or [])[:6])
         rows.append({"Brand": alert.brand, "Source": alert.source or "all",
                      "When": fmt.span(start, end), "What": what,
                      "Mentions": fmt.count(why.get("mentions")), "New words": words,
-                     "State": str(alert.state).capitalize()})
+                     "State": STATE_NAMES.get(alert.state, str(alert.state))})
         for post in (why.get("first_posts") or [])[:3]:
             posts.append({"Alert": f"{alert.brand} · {fmt.span(start, end)}",
                           "Source": post.get("source") or "",
@@ -369,12 +383,7 @@ def build_alerts(section: Section, view: View, read: Reader = direct) -> Section
     if posts:
         section.tables.append(Table("First posts of each spike", pd.DataFrame(posts),
                                     link="Link", widths=(2, 1, 1.5, 4, 3)))
-    section.tables.append(Table("Sources", pd.DataFrame({
-        "Source": sources_health["name"], "Kind": sources_health["kind"],
-        "Status": sources_health["status"],
-        "Why": sources_health["reason"].fillna(""),
-        "Last success": [fmt.moment(None if pd.isna(t) else pd.Timestamp(t).to_pydatetime())
-                         for t in sources_health["last_success"]]})))
+    section.tables.append(_health_table(sources_health))
     return section
 
 
@@ -425,11 +434,7 @@ def build_community(section: Section, view: View, read: Reader = direct) -> Sect
 def build_sources(section: Section, view: View, read: Reader = direct) -> Section:
     """The Sources page's health table: each source's state, last success and latest runs."""
     status = read(alerts.source_health, view.db)
-    section.tables.append(Table("Sources", pd.DataFrame({
-        "Source": status["name"], "Kind": status["kind"], "Status": status["status"],
-        "Why": status["reason"].fillna(""),
-        "Last success": [fmt.moment(None if pd.isna(t) else pd.Timestamp(t).to_pydatetime())
-                         for t in status["last_success"]]})))
+    section.tables.append(_health_table(status))
     runs = read(health.run_history, view.db)
     section.tables.append(Table("Latest runs", runs.astype(str)))
     brands = read(queries.brands, view.db)
