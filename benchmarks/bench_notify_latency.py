@@ -16,17 +16,16 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.localserver import LocalServer  # noqa: E402
+from tests.receivers import Webhook  # noqa: E402
 
 
 def feed(items: list[tuple[str, datetime]]) -> str:
@@ -39,20 +38,7 @@ def feed(items: list[tuple[str, datetime]]) -> str:
 
 
 def one_run(every: int) -> float:
-    received: list[float] = []
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's hook
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            received.append(time.monotonic())
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    hook = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    hook = Webhook()
     now = datetime.now(UTC)
     history = [(f"Acme shop note {d}-{k}", (now - timedelta(days=d)).replace(hour=10 + k))
                for d in range(42, 0, -1) for k in range(3)]
@@ -77,7 +63,7 @@ urls = ["{site.url('/feed.xml')}"]
 
 [[notify]]
 name = "chat"
-url = "json://127.0.0.1:{hook.server_address[1]}/hook"
+url = "json://127.0.0.1:{hook.port}/hook"
 """, encoding="utf-8")
         db = Path(folder) / "veille.duckdb"
         proc = subprocess.Popen([sys.executable, "-m", "collectors", "watch", "--config",
@@ -93,14 +79,14 @@ url = "json://127.0.0.1:{hook.server_address[1]}/hook"
                                         feed(history + burst))
             published = time.monotonic()
             deadline = published + 10 * every
-            while not received and time.monotonic() < deadline:
+            while not hook.times and time.monotonic() < deadline:
                 time.sleep(0.2)
-            return received[0] - published if received else float("inf")
+            return hook.times[0] - published if hook.times else float("inf")
         finally:
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=60)
             site.stop()
-            hook.shutdown()
+            hook.close()
 
 
 def main() -> int:

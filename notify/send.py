@@ -83,21 +83,38 @@ def send(url: str, message: Message, attachment: Path | None = None) -> str | No
     return (reason or "the target did not accept the message")[:300]
 
 
+def send_logged(db: Path | str, target: NotifyTarget, event: str, refs: list[str],
+                message: Message, attachment: Path | None = None) -> str | None:
+    """Send ``message`` to ``target`` and log it under each of ``refs``; the error or None.
+
+    A URL that cannot be read from the environment is a failure like any other: logged, and
+    tried again at the next run.
+    """
+    try:
+        error = send(target.resolve_url(), message, attachment)
+    except ValueError as exc:
+        error = str(exc)
+    with writing(db) as con:
+        for ref in refs:
+            record(con, target.name, event, ref, error)
+    return error
+
+
+def outcome(error: str | None) -> str:
+    """How a send went, for the terminal."""
+    return "sent" if error is None else f"could not send ({error}); will retry"
+
+
 def _notify_target(db: Path | str, target: NotifyTarget, lang: str,
                    base_url: str) -> list[Delivery]:
     with reading(db) as con:
         events = pending_alerts(con, target.name, target.brands, target.min_ratio)
     if not events:
         return []
-    try:
-        url = target.resolve_url()
-    except ValueError as exc:
-        url, problem = None, str(exc)
     out = []
     for event in events:
-        error = problem if url is None else send(url, alert_message(event, lang, base_url))
-        with writing(db) as con:
-            record(con, target.name, "alert", event.id, error)
+        error = send_logged(db, target, "alert", [event.id],
+                            alert_message(event, lang, base_url))
         out.append(Delivery(target.name, event, error))
     return out
 
@@ -156,15 +173,9 @@ def _notify_unanswered(db: Path | str, watch: Watch, target: NotifyTarget,
     posts.sort(key=lambda p: p["published_at"])
     message = unanswered_message(own, posts, target.unanswered_after / 3600, lang,
                                  watch.ui.base_url)
-    try:
-        error = send(target.resolve_url(), message)
-    except ValueError as exc:
-        error = str(exc)
-    with writing(db) as con:
-        for post in posts:
-            record(con, target.name, "unanswered", post["item_id"], error)
-    state = "sent" if error is None else f"could not send ({error}); will retry"
-    return f"notify: {target.name}: {len(posts)} post(s) waiting for an answer: {state}"
+    error = send_logged(db, target, "unanswered", [p["item_id"] for p in posts], message)
+    return (f"notify: {target.name}: {len(posts)} post(s) waiting for an answer: "
+            f"{outcome(error)}")
 
 
 def _notify_pages(db: Path | str, target: NotifyTarget, lang: str) -> list[str]:
@@ -173,14 +184,9 @@ def _notify_pages(db: Path | str, target: NotifyTarget, lang: str) -> list[str]:
         changes = pending_page_changes(con, target.name, target.brands)
     lines = []
     for change in changes:
-        try:
-            error = send(target.resolve_url(), page_message(change, lang))
-        except ValueError as exc:
-            error = str(exc)
-        with writing(db) as con:
-            record(con, target.name, "page_change", change.item_id, error)
-        state = "sent" if error is None else f"could not send ({error}); will retry"
-        lines.append(f"notify: {target.name}: page change on {change.url}: {state}")
+        error = send_logged(db, target, "page_change", [change.item_id],
+                            page_message(change, lang))
+        lines.append(f"notify: {target.name}: page change on {change.url}: {outcome(error)}")
     return lines
 
 
@@ -202,12 +208,6 @@ def _notify_sources(db: Path | str, target: NotifyTarget, health, lang: str,
                 continue
         message = source_message(row.name, row.status, row.reason, last, row.last_error, lang,
                                  base_url)
-        try:
-            error = send(target.resolve_url(), message)
-        except ValueError as exc:
-            error = str(exc)
-        with writing(db) as con:
-            record(con, target.name, "source_unhealthy", ref, error)
-        state = "sent" if error is None else f"could not send ({error}); will retry"
-        lines.append(f"notify: {target.name}: source {row.name} {row.status}: {state}")
+        error = send_logged(db, target, "source_unhealthy", [ref], message)
+        lines.append(f"notify: {target.name}: source {row.name} {row.status}: {outcome(error)}")
     return lines

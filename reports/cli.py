@@ -131,10 +131,7 @@ def _send(args: argparse.Namespace) -> int:
     except KeyError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
-    except images.RendererMissing as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except (ViewError, StoreError) as exc:
+    except (images.RendererMissing, ViewError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for result in results:

@@ -10,10 +10,10 @@ from pathlib import Path
 from config import Watch
 from i18n.catalog import resolve_language
 from notify.messages import digest_message
-from notify.send import send
+from notify.send import send_logged
 from reports.cli import make_pdf
-from store import reading, writing
-from store.deliveries import record, was_sent
+from store import reading
+from store.deliveries import was_sent
 from views import registry
 
 
@@ -56,12 +56,6 @@ def send_digest(watch: Watch, db: Path | str, name: str, slot: datetime | None =
         pdf = Path(folder) / f"veille-{name}-{datetime.now():%Y-%m-%d}.pdf"
         pdf.write_bytes(content)
         for target_name in todo:
-            target = targets[target_name]
-            try:
-                error = send(target.resolve_url(), message, pdf)
-            except ValueError as exc:
-                error = str(exc)
-            with writing(db) as con:
-                record(con, target_name, "digest", ref, error)
+            error = send_logged(db, targets[target_name], "digest", [ref], message, pdf)
             out.append(Sent(target_name, error))
     return out

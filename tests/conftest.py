@@ -70,6 +70,15 @@ def local_watch(folder: Path, sources: str, brands: str = TWO_BRANDS):
     return load_watch(config, kinds=kind_options())
 
 
+def acme_file_watch(extra: str = "", own: bool = False, every: str | None = None) -> str:
+    """A watch.toml of one brand, Acme, heard through ``posts.csv`` (id, text, date) beside
+    it; ``extra`` is TOML appended (``[[notify]]`` targets…)."""
+    return ('[[brands]]\nname = "Acme"\nquery = "acme"\n' + ("own = true\n" if own else "")
+            + '\n[[sources]]\nname = "posts"\nkind = "file"\npath = "posts.csv"\n'
+            + (f'every = "{every}"\n' if every else "")
+            + 'columns = { id = "id", text = "text", published_at = "date" }\n\n' + extra)
+
+
 def write_demo_watch(folder: Path, items: int = DEMO_ITEMS, end: str = DEMO_END) -> Path:
     """Write a watch.toml with the shipped demo brands and a demo source of ``items`` items."""
     shipped = (ROOT / "watch.toml").read_text(encoding="utf-8")

@@ -5,20 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from tests.conftest import collect, db_rows
+from tests.conftest import acme_file_watch, collect, db_rows
 
 LAST = date(2026, 11, 25)  # a Wednesday
-WATCH = """\
-[[brands]]
-name = "Acme"
-query = "acme"
-
-[[sources]]
-name = "posts"
-kind = "file"
-path = "posts.csv"
-columns = { id = "id", text = "text", published_at = "date" }
-"""
+WATCH = acme_file_watch()
 
 
 def write_posts(folder, burst_hours: list[int], per_hour: int = 12):

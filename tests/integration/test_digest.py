@@ -15,7 +15,7 @@ from config.watch import Digest
 from notify.schedule import due_slot, last_slot
 from reports import images
 from tests.conftest import ROOT, db_rows, start_watch, stop_watch
-from tests.integration.test_notify import Mailbox
+from tests.receivers import Mailbox
 
 pytestmark = pytest.mark.skipif(images.browser_path() is None,
                                 reason="needs chromium to render the report (make os-deps)")

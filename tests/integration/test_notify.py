@@ -2,68 +2,17 @@
 
 from __future__ import annotations
 
-import email
-import json
-import socket
-import threading
 from datetime import date, timedelta
-from email.policy import default as default_policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from config import ConfigError, load_watch
-from tests.conftest import collect, db_rows
+from tests.conftest import acme_file_watch, collect, db_rows
+from tests.receivers import Mailbox, Webhook, free_port
 
 LAST = date(2026, 11, 30)
 BASE_URL = "https://veille.example.com"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Mailbox:
-    """An SMTP server on 127.0.0.1 keeping every message it receives."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.port = free_port()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
-        return "250 OK"
-
-
-class Webhook:
-    """An HTTP receiver on 127.0.0.1 keeping every JSON body posted to it."""
-
-    def __init__(self, port: int | None = None):
-        self.bodies: list[dict] = []
-        bodies = self.bodies
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's hook
-                size = int(self.headers.get("Content-Length", 0))
-                bodies.append(json.loads(self.rfile.read(size)))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", port or free_port()), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def write_watch(folder: Path, hook_port: int, language: str = "en") -> Path:
@@ -86,16 +35,7 @@ def write_watch(folder: Path, hook_port: int, language: str = "en") -> Path:
 language = "{language}"
 base_url = "{BASE_URL}"
 
-[[brands]]
-name = "Acme"
-query = "acme"
-
-[[sources]]
-name = "posts"
-kind = "file"
-path = "posts.csv"
-columns = {{ id = "id", text = "text", published_at = "date" }}
-
+""" + acme_file_watch(f"""\
 [[notify]]
 name = "team-mail"
 url = "env:VEILLE_TEST_MAIL"
@@ -103,7 +43,7 @@ url = "env:VEILLE_TEST_MAIL"
 [[notify]]
 name = "chat"
 url = "json://127.0.0.1:{hook_port}/hook"
-""", encoding="utf-8")
+"""), encoding="utf-8")
     return config
 
 
@@ -401,24 +341,13 @@ def test_posts_waiting_too_long_for_an_answer_are_sent_once(tmp_path):
         "id,text,date\n" + "".join(f'{i},"{t}",{d}\n' for i, t, d in rows), encoding="utf-8")
     hook = Webhook()
     config = tmp_path / "watch.toml"
-    config.write_text(f"""\
-[[brands]]
-name = "Acme"
-query = "acme"
-own = true
-
-[[sources]]
-name = "posts"
-kind = "file"
-path = "posts.csv"
-columns = {{ id = "id", text = "text", published_at = "date" }}
-
+    config.write_text(acme_file_watch(f"""\
 [[notify]]
 name = "care"
 url = "json://127.0.0.1:{hook.port}/hook"
 events = ["unanswered"]
 unanswered_after = "4h"
-""", encoding="utf-8")
+""", own=True), encoding="utf-8")
     db = tmp_path / "veille.duckdb"
     from store.edits import set_answered
 

@@ -7,20 +7,9 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from store.scheduler import heartbeat_path, status
-from tests.conftest import start_watch, stop_watch
+from tests.conftest import acme_file_watch, start_watch, stop_watch
 
-WATCH = """\
-[[brands]]
-name = "Acme"
-query = "acme"
-
-[[sources]]
-name = "posts"
-kind = "file"
-path = "posts.csv"
-every = "1h"
-columns = { id = "id", text = "text", published_at = "date" }
-"""
+WATCH = acme_file_watch(every="1h")
 
 
 def test_watch_beats_while_it_runs_and_says_when_it_stopped(tmp_path):
