@@ -139,6 +139,17 @@ def demo_config(demo_db) -> Path:
 
 
 @pytest.fixture
+def mailbox():
+    """A real SMTP server on 127.0.0.1 keeping the messages it receives (``.messages``)."""
+    from tests.receivers import Mailbox
+
+    box = Mailbox()
+    box.controller.start()
+    yield box
+    box.controller.stop()
+
+
+@pytest.fixture
 def realdata() -> Path:
     """The shared real-world files; the test is skipped where they are absent."""
     if not REALDATA.is_dir():

@@ -15,18 +15,10 @@ from config.watch import Digest
 from notify.schedule import due_slot, last_slot
 from reports import images
 from tests.conftest import ROOT, db_rows, start_watch, stop_watch
-from tests.receivers import Mailbox
 
 pytestmark = pytest.mark.skipif(images.browser_path() is None,
                                 reason="needs chromium to render the report (make os-deps)")
 
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    box.controller.start()
-    yield box
-    box.controller.stop()
 
 
 def digest_watch(demo_config, folder, box, schedule: str = "weekly monday 08:30"):

@@ -47,13 +47,6 @@ url = "json://127.0.0.1:{hook_port}/hook"
     return config
 
 
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    box.controller.start()
-    yield box
-    box.controller.stop()
-
 
 def mail_env(box: Mailbox) -> dict[str, str]:
     return {"VEILLE_TEST_MAIL": f"mailto://127.0.0.1:{box.port}?from=veille@example.com"
