@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collectors.base import Collector
+from collectors.bluesky import BlueskyCollector
 from collectors.demo import DemoCollector
 from collectors.discourse import DiscourseCollector
 from collectors.feeds import FeedsCollector
@@ -22,6 +23,7 @@ REGISTRY: dict[str, type[Collector]] = {
     "discourse": DiscourseCollector,
     "hackernews": HackerNewsCollector,
     "forum": ForumCollector,
+    "bluesky": BlueskyCollector,
 }
 
 
