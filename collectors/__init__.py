@@ -10,6 +10,7 @@ from collectors.feeds import FeedsCollector
 from collectors.file import FileCollector
 from collectors.forum import ForumCollector
 from collectors.hackernews import HackerNewsCollector
+from collectors.mastodon import MastodonCollector
 from collectors.reddit import RedditCollector
 from collectors.web import WebCollector
 
@@ -24,6 +25,7 @@ REGISTRY: dict[str, type[Collector]] = {
     "hackernews": HackerNewsCollector,
     "forum": ForumCollector,
     "bluesky": BlueskyCollector,
+    "mastodon": MastodonCollector,
 }
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +42,18 @@ def quota_exhausted(response: Response) -> float | None:
         return max(0.0, int(reset) - time.time())
     when = parse_timestamp(reset) if reset else None
     return max(0.0, when.timestamp() - time.time()) if when else 0.0
+
+
+def warn_quota(ctx: Context, label: str, wait: float) -> None:
+    """Say that paging stopped on a used-up quota (the caller keeps its old cursor)."""
+    ctx.warn(f"{label}: the service's request quota is used up (resets in {wait:.0f} s); "
+             "older pages are read next run")
+
+
+def warn_max_pages(ctx: Context, label: str, max_pages: int) -> None:
+    """Say that more than ``max_pages`` pages were new, so the oldest were skipped."""
+    ctx.warn(f"{label}: more than {max_pages} pages of new posts; the older ones are skipped "
+             "(raise max_pages or run more often)")
 
 
 def fetch_json(ctx: Context, url: str, params: dict[str, Any] | None = None) -> tuple[Any, float
@@ -220,6 +233,54 @@ def page_posts(data: Any, key: str) -> tuple[list[dict], str | None]:
     return posts, cursor if isinstance(cursor, str) and cursor else None
 
 
+Reader = Callable[[Any], tuple[list[dict], Any]]
+
+
+@dataclass
+class Job:
+    """One thing a source reads per run (a search, a feed, a tag on one instance…).
+
+    ``read`` takes the cursor ``state[key]`` kept from the last run and returns the records it
+    read and the cursor to keep; ``convert`` turns a record into an Item (or None).
+    """
+
+    label: str
+    state: dict
+    key: str
+    read: Reader
+    convert: Callable[[dict], Item | None]
+
+
+def gather(source: str, ctx: Context, jobs: list[Job]) -> Iterator[Item]:
+    """Run ``jobs`` in turn and yield their items, each platform id once.
+
+    A job that fails is warned about and the others go on (their data is not lost to it); a
+    rate limit stops the run, since every later request would meet it too; when every job
+    failed, the first failure is raised so the source shows it. Each job's cursor is stored
+    before its items are yielded (see :class:`collectors.base.Context`).
+    """
+    failures: list[CollectorError] = []
+    seen: set[str] = set()
+    for job in jobs:
+        try:
+            records, cursor = job.read(job.state.get(job.key))
+        except CollectorError as exc:
+            if exc.category == "rate_limited":
+                raise
+            failures.append(exc)
+            ctx.warn(f"{job.label}: {exc.category}: {exc}")
+            continue
+        job.state[job.key] = cursor
+        for record in records:
+            item = job.convert(record)
+            if item is not None and item.id not in seen:
+                seen.add(item.id)
+                item.source = source
+                yield item
+    if failures and len(failures) == len(jobs):
+        raise failures[0]
+
+
 class BlueskyCollector(Collector):
     """Posts matching searches (or the brands), and posts by chosen accounts, on Bluesky."""
 
@@ -252,30 +313,18 @@ class BlueskyCollector(Collector):
                  {"q": q, "sort": "latest"}, "posts") for q in searches]
         jobs += [("account", a, f"{api}/app.bsky.feed.getAuthorFeed",
                   {"actor": a, "filter": "posts_with_replies"}, "feed") for a in accounts]
-        failures: list[CollectorError] = []
-        seen: set[str] = set()
-        for what, name, url, params, key in jobs:
-            known = ctx.state.setdefault(what, {})
-            try:
-                posts, entry = self._read(ctx, url, params, key, max_pages, known.get(name) or {},
-                                          f"{what} {name!r}")
-            except CollectorError as exc:
-                if exc.category == "rate_limited":
-                    raise
-                failures.append(exc)
-                ctx.warn(f"{what} {name!r}: {exc.category}: {exc}")
-                continue
-            if self.settings.get("replies"):
-                posts += self._replies(ctx, api, posts)
-            known[name] = entry
-            for post in posts:
-                item = post_item(post)
-                if item is not None and item.id not in seen:
-                    seen.add(item.id)
-                    item.source = self.name
-                    yield item
-        if failures and len(failures) == len(jobs):
-            raise failures[0]
+        replies = bool(self.settings.get("replies"))
+
+        def reader(url: str, params: dict, key: str, label: str) -> Reader:
+            def read(entry: Any) -> tuple[list[dict], Any]:
+                posts, entry = self._read(ctx, url, params, key, max_pages, entry or {}, label)
+                return posts + (self._replies(ctx, api, posts) if replies else []), entry
+            return read
+
+        yield from gather(self.name, ctx, [
+            Job(f"{what} {name!r}", ctx.state.setdefault(what, {}), name,
+                reader(url, params, key, f"{what} {name!r}"), post_item)
+            for what, name, url, params, key in jobs])
 
     def _read(self, ctx: Context, url: str, params: dict, key: str, max_pages: int,
               entry: dict, label: str) -> tuple[list[dict], dict]:
@@ -312,12 +361,10 @@ class BlueskyCollector(Collector):
             if not cursor or not batch or reached_old:
                 break
             if wait is not None:
-                ctx.warn(f"{label}: the service's request quota is used up (resets in "
-                         f"{wait:.0f} s); older pages are read next run")
-                break
+                warn_quota(ctx, label, wait)
+                return posts, entry  # the cursor stays: next run reads down to it again
         else:
-            ctx.warn(f"{label}: more than {max_pages} pages of new posts; the older ones are "
-                     "skipped (raise max_pages or run more often)")
+            warn_max_pages(ctx, label, max_pages)
         return posts, {"since": newest, "ids": sorted(i for i in newest_ids if i)}
 
     def _replies(self, ctx: Context, api: str, posts: list[dict]) -> list[dict]:

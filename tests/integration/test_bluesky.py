@@ -66,6 +66,7 @@ class FakeAppView:
         self.feed = [{"post": OWN}, {"post": P2, "reason": {
             "$type": "app.bsky.feed.defs#reasonRepost", "by": {"handle": "acme.com"}}}]
         self.fail: tuple[int, dict, str] | None = None
+        self.quota = "2999"
 
     def route(self, request: Request):
         if request.path == "/robots.txt":
@@ -79,7 +80,8 @@ class FakeAppView:
             body = {"posts": self.search_pages[page] if page < len(self.search_pages) else []}
             if page + 1 < len(self.search_pages):
                 body["cursor"] = str(page + 1)
-            return 200, {**JSON, "RateLimit-Remaining": "2999"}, json.dumps(body)
+            return 200, {**JSON, "RateLimit-Remaining": self.quota,
+                                  "RateLimit-Reset": "4102444800"}, json.dumps(body)
         if request.path == XRPC + "getAuthorFeed" and arg.get("actor") == "acme.com":
             return 200, JSON, json.dumps({"feed": self.feed})
         if request.path == XRPC + "getPostThread" and arg.get("uri") == P1["uri"]:
@@ -134,6 +136,19 @@ def test_posts_replies_and_feeds_through_the_cli(appview, tmp_path):
     collect(config, db)
     assert db_rows(db, "SELECT count(*) FROM items")[0][0] == 5
     assert db_rows(db, "SELECT last_error_kind FROM sources WHERE name = 'sky'") == [(None,)]
+
+
+def test_a_used_up_quota_stops_paging_and_the_next_run_resumes(appview, tmp_path):
+    appview.quota = "0"  # the answer says no request is left until the reset
+    config, db = watch(tmp_path, appview), tmp_path / "veille.duckdb"
+    collect(config, db)
+    urls = [r[0] for r in db_rows(db, "SELECT url FROM items")]
+    assert len(appview.server.hits(XRPC + "searchPosts")) == 1
+    assert not any(u.endswith("/3a3") for u in urls)  # page two was not asked
+    appview.quota = "2999"
+    collect(config, db)
+    urls = [r[0] for r in db_rows(db, "SELECT url FROM items")]
+    assert len(urls) == 5 and any(u.endswith("/3a3") for u in urls)
 
 
 @pytest.mark.parametrize("answer, kind", [

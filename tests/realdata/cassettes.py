@@ -59,7 +59,7 @@ class Replay:
     """A LocalServer fallback answering each request with the recording it matches.
 
     A request matches a recording at the same path whose query parameters it all carries with
-    the same values (``limit`` aside: a collector may ask for a different page size) and that
+    the same values (``limit`` aside, and flags recorded as false, the services' defaults) and that
     asked the same page (``cursor``, ``max_id``…); the most specific match wins. Absolute
     links the service wrote to itself (``Link`` headers) are rewritten to the local server.
     ``empty`` answers, by path, what matches no recording there (a page nobody recorded).
@@ -77,7 +77,8 @@ class Replay:
         asked = {k: v[0] for k, v in request.query.items()}
         path = request.path.rstrip("/") or "/"
         found = [r for r in self.recordings if r.path == path and all(
-            asked.get(k) == v for k, v in r.query.items() if k != "limit")
+            asked.get(k) == v for k, v in r.query.items()
+            if k != "limit" and v.lower() != "false")
             and all(asked.get(k) == r.query.get(k) for k in PAGING)]
         if not found:
             if path in self.empty:
