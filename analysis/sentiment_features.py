@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
+from analysis import lexicon_social as social
 from analysis.lexicon import valences
 from analysis.text import normalize
 
@@ -66,10 +68,16 @@ def clean(text: str) -> str:
     return _REPEAT.sub(r"\1\1", text)
 
 
+@lru_cache(maxsize=2)
+def _lexicon(lang: str) -> dict[str, float]:
+    """Word valences and emoji valences: an emoji alone ("😡") is an opinion too."""
+    return {**valences(lang), **social.EMOJI}
+
+
 def _word_features(text: str, lang: str, mask: int) -> tuple[list[int], list[float]]:
     """Hashed words and word pairs with negation marked, and the lexicon sums of ``text``."""
     negators = _NEGATORS_FR if lang == "fr" else _NEGATORS_EN
-    lexicon = valences(lang)
+    lexicon = _lexicon(lang)
     words: list[str] = []
     positive = negative = 0.0
     negated = False
@@ -99,8 +107,8 @@ def _word_features(text: str, lang: str, mask: int) -> tuple[list[int], list[flo
         words.append(key + "_NEG" if negated else key)
         if key in negators or key.endswith("n't"):
             negated = True
-    indexes = [zlib.crc32(w.encode(), _WORD_SEED) & mask for w in words]
-    indexes += [zlib.crc32(f"{a} {b}".encode(), _BIGRAM_SEED) & mask
+    indexes = [zlib.crc32(w.encode("utf-8", "surrogatepass"), _WORD_SEED) & mask for w in words]
+    indexes += [zlib.crc32(f"{a} {b}".encode("utf-8", "surrogatepass"), _BIGRAM_SEED) & mask
                 for a, b in zip(words, words[1:], strict=False)]
     lex = [positive, negative, positive - negative, 1.0 if positive or negative else 0.0]
     return indexes, lex
@@ -109,7 +117,9 @@ def _word_features(text: str, lang: str, mask: int) -> tuple[list[int], list[flo
 def _char_hashes(texts: list[str], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
     """Row number and hashed column of every character n-gram of every text, in one pass."""
     joined = "\x00".join(f" {t} " for t in texts)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    # Lone surrogates (a broken emoji escape in some JSON) pass as the code points they are.
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"),
+                          dtype=np.uint32).astype(np.uint64)
     size = len(codes)
     is_sep = codes == _SEPARATOR
     row = np.cumsum(is_sep) - is_sep  # the text each position belongs to

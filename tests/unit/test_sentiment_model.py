@@ -178,3 +178,10 @@ def test_adapting_learns_a_watch_word_and_leaves_the_rest_alone():
     others = sorted({json.loads(line)["text"] for line in lines.splitlines() if line})
     same = np.mean(np.array(labels_of(adapted, others)) == np.array(labels_of(model, others)))
     assert same >= 0.97, same
+
+
+def test_broken_text_is_scored_not_fatal():
+    texts = ["bad \ud83d escape", "\x00nul byte", "é" * 20000, "😡" * 50]
+    out = score_batch(texts, ["en"] * len(texts))
+    assert len(out) == 4 and all(-1 <= score <= 1 for score, _ in out)
+    assert out[3][1] == "negative"
