@@ -1,6 +1,7 @@
 """Time every page of the app server-side (AppTest) on a big database, with its slowest store read.
 
-For each page in ``app.py``'s ``PAGES``, the real app script runs under Streamlit's AppTest with
+For each page of the views registry (``views/registry.py``), the real app script runs under
+Streamlit's AppTest with
 ``VEILLE_DB`` set, as a user's session would:
 
 - cold: the page's first render in this process, with Streamlit's data cache empty (the Python
@@ -24,7 +25,6 @@ Run: .venv/bin/python benchmarks/bench_pages.py --db /tmp/copy.duckdb [--refresh
 from __future__ import annotations
 
 import argparse
-import ast
 import functools
 import importlib
 import inspect
@@ -77,14 +77,10 @@ def instrument() -> None:
 
 
 def pages() -> list[tuple[str, str]]:
-    """(file, title) of every page in app.py's PAGES, read from its source (not executed)."""
-    tree = ast.parse((ROOT / "app.py").read_text())
-    out = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page":
-            title = next(k.value.value for k in node.keywords if k.arg == "title")
-            out.append((node.args[0].value, title))
-    return out
+    """(file, title) of every view's page, in menu order, from the views registry."""
+    from views.registry import VIEWS
+
+    return [(spec.page, spec.title) for spec in VIEWS]
 
 
 def refresh(db: Path) -> list[tuple[str, float]]:

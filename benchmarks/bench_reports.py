@@ -52,7 +52,8 @@ def main() -> None:
         # Warm, as the app's button runs it: Chromium already started in the process.
         from reports.cli import make_pdf
         from reports.exports import csv_bytes, xlsx_bytes
-        from reports.views import VIEWS, make_view, parse_choices
+        from views.context import make_view, parse_choices
+        from views.registry import KEYS as VIEWS
 
         params = {"period": ["30d"]}
         timed("warm-up (start Chromium)", lambda: make_pdf(db, params, ["mentions"], config))
