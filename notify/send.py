@@ -1,8 +1,10 @@
-"""Sending: each target gets each fresh alert once, through Apprise; every attempt is logged."""
+"""Sending: each target gets each event once through Apprise; every attempt is logged."""
 
-# A target that is down is tried again at the next run until the alert is no longer fresh
-# (store.deliveries.FRESH_DAYS); the failure is in the delivery log meanwhile. Target URLs may
-# carry secrets: they are read from the environment at send time and never printed or stored.
+# Events: fresh alerts, page changes, unhealthy sources, posts waiting for an answer (and the
+# digests, sent by reports.digest through send_logged). A target that is down is tried again
+# at the next run until the event is no longer fresh (store.deliveries.FRESH_DAYS); the
+# failure is in the delivery log meanwhile. Target URLs may carry secrets: they are read from
+# the environment at send time and never printed or stored.
 
 from __future__ import annotations
 
@@ -120,10 +122,11 @@ def _notify_target(db: Path | str, target: NotifyTarget, lang: str,
 
 
 def deliver(watch: Watch, db: Path | str, stream: TextIO | None = None) -> list[Delivery]:
-    """Tell every configured target about the fresh alerts it has not had yet.
+    """Tell every configured target about the events it asked for and has not had yet.
 
-    Prints one line per attempt on ``stream``. A target's failure never stops the others. A
-    target in its quiet hours gets nothing now and its alerts at the first run after.
+    Returns the alert deliveries; prints one line per attempt on ``stream``. A target's
+    failure never stops the others. A target in its quiet hours gets nothing now and its
+    events at the first run after.
     """
     stream = stream or sys.stderr
     lang = resolve_language(watch.ui.language)
