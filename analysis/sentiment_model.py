@@ -42,6 +42,14 @@ class LinearModel:
         indptr, indices, values = featurize(texts, [self.lang] * len(texts), self.spec)
         return _sparse_dot(indptr, indices, values, self.weights) + self.bias
 
+    def labels(self, texts: list[str]) -> list[str]:
+        """The label of highest probability for each text."""
+        return [LABELS[i] for i in self.logits(texts).argmax(axis=1)]
+
+    def accuracy(self, texts: list[str], gold: list[str]) -> float:
+        """Share of ``texts`` whose label is the ``gold`` one."""
+        return sum(g == p for g, p in zip(gold, self.labels(texts), strict=True)) / len(gold)
+
     def proba(self, texts: list[str]) -> np.ndarray:
         """Probabilities of (negative, neutral, positive), one row per text."""
         return _softmax(self.logits(texts))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analysis.sentiment_model import LABELS, shipped  # noqa: E402
+from analysis.sentiment_model import shipped  # noqa: E402
 from training import corpora  # noqa: E402
 
 POOL = 300
@@ -34,11 +34,6 @@ def domains() -> list[tuple[str, str, list[str], list[str]]]:
     return [("French book reviews (Amazon.fr)", "fr", books.texts, books.labels),
             ("English restaurant sentences (UCI Yelp)", "en", yelp["text"].tolist(),
              yelp["label"].tolist())]
-
-
-def accuracy(model, texts: list[str], labels: list[str]) -> float:
-    guesses = model.logits(texts).argmax(axis=1)
-    return sum(LABELS[g] == gold for g, gold in zip(guesses, labels, strict=True)) / len(labels)
 
 
 def main() -> int:
@@ -62,8 +57,8 @@ def main() -> int:
                 random.Random(seed).shuffle(order)
                 taught, judged = order[:n], order[POOL:]
                 model = base.adapt([texts[i] for i in taught], [labels[i] for i in taught])
-                runs.append(accuracy(model, [texts[i] for i in judged],
-                                     [labels[i] for i in judged]))
+                runs.append(model.accuracy([texts[i] for i in judged],
+                                          [labels[i] for i in judged]))
             means.append(sum(runs) / len(runs))
         cells = " | ".join(f"{m:.3f}" for m in means)
         print(f"| {title} | {len(texts) - POOL} | {cells} |", flush=True)

@@ -100,13 +100,6 @@ def _examples(db: Path | str, watch: Watch) -> list[tuple[str, str, str]]:
     return out
 
 
-def _accuracy(model: LinearModel, texts: list[str], labels: list[str]) -> float:
-    from analysis.sentiment_model import LABELS
-
-    guesses = model.logits(texts).argmax(axis=1)
-    return sum(LABELS[g] == gold for g, gold in zip(guesses, labels, strict=True)) / len(labels)
-
-
 def retrain(db: Path | str, watch: Watch, stream: TextIO | None = None) -> list[Outcome]:
     """Adapt each language's model to the watch's corrections; save those that do no worse.
 
@@ -130,8 +123,8 @@ def retrain(db: Path | str, watch: Watch, stream: TextIO | None = None) -> list[
         candidate = base.adapt([e[0] for e in learnt], [e[2] for e in learnt])
         texts, labels = [e[0] for e in held], [e[2] for e in held]
         outcome.held_back = len(held)
-        outcome.before = _accuracy(current.get(lang, base), texts, labels)
-        outcome.after = _accuracy(candidate, texts, labels)
+        outcome.before = current.get(lang, base).accuracy(texts, labels)
+        outcome.after = candidate.accuracy(texts, labels)
         if outcome.after >= outcome.before:
             final = base.adapt([e[0] for e in mine], [e[2] for e in mine])
             final = LinearModel(lang, final.spec, final.weights, final.bias,

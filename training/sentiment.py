@@ -76,7 +76,7 @@ def fit(texts: list[str], labels: list[str], lang: str, c: float,
 
 def predict(model: LinearModel, texts: list[str]) -> list[str]:
     """The label of highest probability for each text."""
-    return [LABELS[i] for i in model.logits(texts).argmax(axis=1)]
+    return model.labels(texts)
 
 
 def build(lang: str, say: Callable[[str], None] = print) -> tuple[LinearModel, Scores]:
