@@ -1,10 +1,13 @@
 """The message catalogs: which language a reader gets, and each message in that language."""
 
 # English is the source language: messages are written in English in the code, marked with
-# ``gettext`` (or ``_`` bound to a language), and translated in i18n/locales/<lang>/LC_MESSAGES/
-# veille.po. `make setup` compiles the .po files to .mo (`python -m i18n compile`); where a .mo
-# is missing or older than its .po (a fresh checkout before setup), the .po is read directly,
-# so a message is never shown untranslated because a build step was skipped.
+# ``gettext`` (or ``_`` bound to a language), and translated in the .po files of
+# i18n/locales/<lang>/LC_MESSAGES/: one file per part of the app (veille.po for the shared
+# words, pages.po, notify.po...), merged into one catalog, so two people translating two parts
+# never edit the same file. `make setup` compiles them to one veille.mo (`python -m i18n
+# compile`); where the .mo is missing or older than a .po (a fresh checkout before setup), the
+# .po files are read directly, so a message is never shown untranslated because a build step
+# was skipped.
 
 from __future__ import annotations
 
@@ -47,25 +50,55 @@ def resolve_language(configured: str | None = None, browser: str | None = None,
 
 
 def po_path(lang: str) -> Path:
-    """The catalog source of ``lang``."""
+    """The main catalog source of ``lang`` (the shared words)."""
     return LOCALES / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def compile_catalogs() -> list[Path]:
-    """Compile every .po to its .mo beside it; return the .mo files written."""
-    from babel.messages.mofile import write_mo
+def po_paths(lang: str) -> list[Path]:
+    """Every catalog source of ``lang``, the main one first."""
+    folder = LOCALES / lang / "LC_MESSAGES"
+    return sorted(folder.glob("*.po"), key=lambda p: (p.name != f"{DOMAIN}.po", p.name))
+
+
+def read_catalog(lang: str):
+    """The babel Catalog of ``lang``: its .po files merged (a message in two files: first wins).
+
+    Raises ValueError naming the file and message when two files translate one message
+    differently, so a contradiction is found by the tests, not by a reader.
+    """
+    from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po
+
+    merged = Catalog(locale=lang, domain=DOMAIN)
+    seen: dict[str, Path] = {}
+    for po in po_paths(lang):
+        with po.open("rb") as f:
+            part = read_po(f, locale=lang, domain=DOMAIN)
+        for message in part:
+            if not message.id:
+                continue
+            key = message.id if isinstance(message.id, str) else message.id[0]
+            if key in seen:
+                if merged[message.id].string != message.string:
+                    raise ValueError(f"{po.name} and {seen[key].name} translate {key!r} "
+                                     f"differently")
+                continue
+            seen[key] = po
+            merged[message.id] = message
+    return merged
+
+
+def compile_catalogs() -> list[Path]:
+    """Compile each language's .po files to one .mo; return the .mo files written."""
+    from babel.messages.mofile import write_mo
 
     written = []
     for lang in LANGUAGES:
-        po = po_path(lang)
-        if not po.exists():
+        if not po_paths(lang):
             continue
-        with po.open("rb") as f:
-            catalog = read_po(f, locale=lang, domain=DOMAIN)
-        mo = po.with_suffix(".mo")
+        mo = po_path(lang).with_suffix(".mo")
         with mo.open("wb") as f:
-            write_mo(f, catalog)
+            write_mo(f, read_catalog(lang))
         written.append(mo)
     return written
 
@@ -73,20 +106,17 @@ def compile_catalogs() -> list[Path]:
 @lru_cache(maxsize=len(LANGUAGES))
 def translations(lang: str) -> _gettext.NullTranslations:
     """The catalog of ``lang`` (English, the source language, needs none)."""
-    po = po_path(lang)
-    if lang == DEFAULT or not po.exists():
+    sources = po_paths(lang)
+    if lang == DEFAULT or not sources:
         return _gettext.NullTranslations()
-    mo = po.with_suffix(".mo")
-    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+    mo = po_path(lang).with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= max(p.stat().st_mtime for p in sources):
         with mo.open("rb") as f:
             return _gettext.GNUTranslations(f)
     from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
 
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=lang, domain=DOMAIN)
     buffer = BytesIO()
-    write_mo(buffer, catalog)
+    write_mo(buffer, read_catalog(lang))
     buffer.seek(0)
     return _gettext.GNUTranslations(buffer)
 

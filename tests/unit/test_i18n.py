@@ -8,10 +8,16 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
 from config import ConfigError, load_watch
-from i18n.catalog import LANGUAGES, gettext, po_path, resolve_language, translator
+from i18n.catalog import (
+    LANGUAGES,
+    gettext,
+    po_path,
+    read_catalog,
+    resolve_language,
+    translator,
+)
 from i18n.formats import day, moment, number, percent, signed_percent
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,11 +60,6 @@ def test_the_navigation_speaks_french():
     assert gettext("Share of voice", "en") == "Share of voice"
 
 
-def _catalog(lang: str):
-    with po_path(lang).open("rb") as f:
-        return read_po(f, locale=lang)
-
-
 def _marked_messages() -> dict[str, str]:
     """Every message marked for translation in the application code, with where it is."""
     found = {}
@@ -74,18 +75,18 @@ def _marked_messages() -> dict[str, str]:
 
 @pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
 def test_every_marked_message_is_in_the_catalog_and_translated(lang):
-    catalog = _catalog(lang)
+    catalog = read_catalog(lang)
     known = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.id}
     marked = _marked_messages()
     assert marked, "no message is marked for translation"
     missing = {text: where for text, where in marked.items() if text not in known}
-    assert not missing, f"not in {po_path(lang)}: {missing}"
+    assert not missing, f"not in {po_path(lang).parent}/*.po: {missing}"
     untranslated = [m.id for m in known.values() if not m.string or m.fuzzy]
-    assert not untranslated, f"untranslated in {po_path(lang)}: {untranslated}"
+    assert not untranslated, f"untranslated in {po_path(lang).parent}/*.po: {untranslated}"
 
 
 def test_placeholders_survive_translation():
-    for message in _catalog("fr"):
+    for message in read_catalog("fr"):
         if not message.id or not isinstance(message.id, str):
             continue
         names = set(re.findall(r"\{(\w+)\}", message.id))
