@@ -26,7 +26,8 @@ class View:
     ``filters`` is the user's choice; ``previous`` the comparison period (None for "all
     dates"); ``colors`` maps every brand to its one colour; ``own`` is our brand, if one is
     marked ``own = true``; ``grain`` the time step that suits the period's length; the texts say
-    the period, its comparison and the dimension filters in words.
+    the period, its comparison and the dimension filters in words; ``lang`` is the reader's
+    language ("en", "fr"): every title, number and date a builder writes is in it.
     """
 
     db: Path
@@ -39,6 +40,7 @@ class View:
     own: str | None = None
     grain: str = "week"
     dimensions_text: str = ""
+    lang: str = "en"
 
 
 def options_for(info: DataInfo, brands: pd.DataFrame,
@@ -53,15 +55,17 @@ def options_for(info: DataInfo, brands: pd.DataFrame,
 
 
 def view_for(db: Path | str, info: DataInfo, brands: pd.DataFrame, choices: flt.Choices,
-             options: flt.Options) -> View:
-    """The :class:`View` for ``choices``: the same for the app's frame and for a report."""
+             options: flt.Options, lang: str = "en") -> View:
+    """The :class:`View` for ``choices`` in language ``lang``: the same for the app's frame
+    and for a report."""
     chosen = flt.to_filters(choices, options)
     shown, previous = flt.describe(choices, chosen, options)
     own = next((str(n) for n, o in zip(brands["name"], brands["own"], strict=True) if o), None)
     return View(
         db=Path(db), info=info, filters=chosen, previous=chosen.previous(),
         period_text=shown, previous_text=previous, colors=brand_colors(brands), own=own,
-        grain=flt.grain_for(chosen, options), dimensions_text=flt.describe_dimensions(choices))
+        grain=flt.grain_for(chosen, options), dimensions_text=flt.describe_dimensions(choices),
+        lang=lang)
 
 
 def parse_choices(db: Path | str, params: dict[str, list[str]]) -> tuple[flt.Choices,
@@ -88,6 +92,8 @@ def parse_choices(db: Path | str, params: dict[str, list[str]]) -> tuple[flt.Cho
     return choices, options
 
 
-def make_view(db: Path | str, choices: flt.Choices, options: flt.Options) -> View:
-    """The :class:`View` the app's frame would hand a page for ``choices``, read uncached."""
-    return view_for(db, queries.data_info(db), queries.brands(db), choices, options)
+def make_view(db: Path | str, choices: flt.Choices, options: flt.Options,
+              lang: str = "en") -> View:
+    """The :class:`View` the app's frame would hand a page for ``choices`` in language
+    ``lang``, read uncached."""
+    return view_for(db, queries.data_info(db), queries.brands(db), choices, options, lang=lang)
