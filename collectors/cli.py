@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from collectors import REGISTRY, kind_options
+from collectors.progress import JSON, Progress
 from collectors.retrain import due as retraining_due
 from collectors.runner import (
     Analyser,
@@ -63,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
                              help="only this source (repeat for several)")
         if name != "check":
             cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+            cmd.add_argument("--progress", choices=("bar", JSON), default="bar",
+                             help="how progress is written on standard error: a bar for "
+                                  "people (default) or one JSON object per line for a "
+                                  "program (the app's Collect now reads these)")
     return parser
 
 
@@ -80,14 +85,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return _check(watch)
     db = args.db or default_db_path()
+    # JSON lines are asked for by a program, which wants them even with --quiet.
+    progress: Progress = JSON if args.progress == JSON else not args.quiet
     if args.command == "rematch":
-        return _rematch(watch, db, args.brand, not args.quiet)
+        return _rematch(watch, db, args.brand, progress)
     if args.command in ("retrain", "reanalyse"):
-        return _retrain(watch, db, args.command == "retrain", not args.quiet)
+        return _retrain(watch, db, args.command == "retrain", progress)
     if args.command == "watch":
-        return _guarded(lambda: _watch(watch, db, args.source, not args.quiet), UnknownSource,
+        return _guarded(lambda: _watch(watch, db, args.source, progress), UnknownSource,
                         STOPPED)
-    return _guarded(lambda: _report(run(watch, db, only=args.source, progress=not args.quiet)),
+    return _guarded(lambda: _report(run(watch, db, only=args.source, progress=progress)),
                     UnknownSource, STOPPED)
 
 
@@ -114,7 +121,7 @@ def _report(results: list[SourceResult]) -> int:
     return EXIT_OK if all(r.status == "ok" for r in results) else EXIT_FAILED
 
 
-def _rematch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> int:
+def _rematch(watch: Watch, db: Path, only: list[str] | None, progress: Progress) -> int:
     """Re-match the history; print one line per brand whose mentions changed."""
     from collectors.rematch import UnknownBrand, rematch_watch
 
@@ -132,7 +139,7 @@ def _rematch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> 
                     "stopped: the days re-matched so far are stored; run rematch again to finish.")
 
 
-def _retrain(watch: Watch, db: Path, learn: bool, progress: bool) -> int:
+def _retrain(watch: Watch, db: Path, learn: bool, progress: Progress) -> int:
     """Retrain from corrections (when ``learn``), then score the history again if needed."""
     from collectors.rematch import rematch_watch
     from collectors.retrain import retrain, stale, watch_models
@@ -179,7 +186,7 @@ def _check(watch: Watch) -> int:
     return EXIT_OK
 
 
-def _watch(watch: Watch, db: Path, only: list[str] | None, progress: bool) -> int:
+def _watch(watch: Watch, db: Path, only: list[str] | None, progress: Progress) -> int:
     """Run sources whenever they are due, until interrupted; each run stores as it goes.
 
     When the watch file changes (brands edited in the app's Sources page, a source added),

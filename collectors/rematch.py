@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from tqdm import tqdm
-
+from collectors.progress import Progress, progress_bar
 from collectors.retrain import mark_current, watch_models
 from config import Watch
 from store import writing
@@ -21,7 +20,7 @@ class UnknownBrand(ValueError):
 
 
 def rematch_watch(watch: Watch, db: Path | str, only: list[str] | None = None,
-                  progress: bool = True, stream: TextIO | None = None,
+                  progress: Progress = True, stream: TextIO | None = None,
                   label: str = "rematch") -> RematchResult:
     """Re-match every stored item against ``watch``'s brands and rewrite their mentions.
 
@@ -44,8 +43,7 @@ def rematch_watch(watch: Watch, db: Path | str, only: list[str] | None = None,
         set_meta(con, "watch_name", watch.name)
     _, _, total = history_span(db)
     models = watch_models(db, stream)
-    bar = tqdm(desc=label, total=total, unit=" items", file=stream, disable=not progress,
-               mininterval=0.5, dynamic_ncols=True, leave=False)
+    bar = progress_bar(label, progress, stream, total=total)
     queries = {b.name: b.compiled for b in watch.brands if b.compiled is not None}
     try:
         result = rematch(db, queries, only, progress=lambda done, _: bar.update(done - bar.n),

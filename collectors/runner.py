@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from tqdm import tqdm
-
 from collectors import REGISTRY
 from collectors import retrain as retraining
 from collectors.base import CollectorError, Context, Item
 from collectors.pipeline import Analyser, content_hash
+from collectors.progress import Progress, progress_bar
 from config import Source, Watch
 from i18n.catalog import resolve_language
 from store import writing
@@ -72,7 +71,7 @@ class UnknownSource(ValueError):
 
 
 def run(watch: Watch, db_path: Path | str, only: list[str] | None = None,
-        progress: bool = True, stream: TextIO | None = None) -> list[SourceResult]:
+        progress: Progress = True, stream: TextIO | None = None) -> list[SourceResult]:
     """Collect every enabled source of ``watch`` once (or only the named ones) into ``db_path``.
 
     Each source runs to its end or its failure; failures are recorded on the source and in the
@@ -122,7 +121,7 @@ def notify(watch: Watch, db_path: Path | str, stream: TextIO) -> None:
               file=stream, flush=True)
 
 
-def models_up_to_date(watch: Watch, db_path: Path | str, progress: bool = True,
+def models_up_to_date(watch: Watch, db_path: Path | str, progress: Progress = True,
                       stream: TextIO | None = None) -> dict:
     """The watch's sentiment models, retrained and applied to history first where needed.
 
@@ -148,7 +147,7 @@ def models_up_to_date(watch: Watch, db_path: Path | str, progress: bool = True,
 
 
 def refresh_derived(con, changed: bool, stream: TextIO, corrections: bool = True,
-                    progress: bool = True) -> None:
+                    progress: Progress = True) -> None:
     """Rebuild the derived tables (alerts, terms…) when items changed.
 
     Items changed in this run (``changed``) or in an earlier run killed before it got here (the
@@ -164,8 +163,8 @@ def refresh_derived(con, changed: bool, stream: TextIO, corrections: bool = True
             failures.append(message)
             bar.write(f"warning: {message}", file=stream)
 
-        bar = tqdm(total=len(REFRESHERS), desc="analysis tables", unit=" tables", file=stream,
-                   disable=not progress, mininterval=0.5, dynamic_ncols=True, leave=False)
+        bar = progress_bar("analysis tables", progress, stream, total=len(REFRESHERS),
+                           unit=" tables")
 
         started: list[str] = []
 
@@ -189,7 +188,7 @@ def refresh_derived(con, changed: bool, stream: TextIO, corrections: bool = True
 
 
 def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Analyser,
-               progress: bool = True, stream: TextIO | None = None) -> SourceResult:
+               progress: Progress = True, stream: TextIO | None = None) -> SourceResult:
     """Run one source to completion, storing its items batch by batch; never raises for its
     own failures (they are in the result), only for KeyboardInterrupt after saving its work."""
     stream = stream or sys.stderr
@@ -198,8 +197,7 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
     with writing(db_path) as con:
         state = source_state(con, source.name)
         start_run(con, run_id, source.name, source.kind, source.every)
-    bar = tqdm(desc=source.name, unit=" items", file=stream, disable=not progress,
-               mininterval=0.5, dynamic_ncols=True, leave=False)
+    bar = progress_bar(source.name, progress, stream)
 
     def warn(message: str) -> None:
         result.warnings += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -24,9 +25,6 @@ from views import format as fmt
 
 STATUS_ICONS = {"ok": "🟢 ok", "failing": "🔴 failing", "silent": "🟠 silent",
                 "never run": "⚪ never run"}
-# tqdm's line for a source: "demo:  45%|████▌     | 1800/4000 [...]" or "demo: 1800 items [...]".
-_WITH_TOTAL = re.compile(r"^(?P<name>.+?):\s+\d+%\|.*\|\s*(?P<n>\d+)/(?P<total>\d+)\b")
-_NO_TOTAL = re.compile(r"^(?P<name>.+?):\s+(?P<n>\d+) items\b")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 MAX_LINES = 200
 
@@ -110,9 +108,9 @@ def start_job(db: Path, title: str, args: list[str]) -> Job | None:
     job = Job(title=title, args=args, lock=lock)
     try:
         job.proc = subprocess.Popen(
-            [sys.executable, "-m", "collectors", *args], cwd=ROOT, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, bufsize=1,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            [sys.executable, "-m", "collectors", *args, "--progress", "json"], cwd=ROOT,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+            bufsize=1, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     except OSError as exc:
         lock.unlink(missing_ok=True)
         job.lines.append(f"could not start: {exc}")
@@ -136,24 +134,29 @@ def _read_stdout(job: Job) -> None:
 
 
 def _read_stderr(job: Job) -> None:
-    # tqdm redraws its line with carriage returns: each redraw is one progress reading.
-    buffer = ""
-    while chunk := job.proc.stderr.read(256):
-        buffer += chunk
-        *parts, buffer = re.split(r"[\r\n]", buffer)
-        for part in parts:
-            _parse_stderr(job, part.strip())
-    _parse_stderr(job, buffer.strip())
+    # The CLI runs with `--progress json`: one JSON object per progress reading
+    # (collectors/progress.py); any other line is a warning or an error to show as it is.
+    for line in job.proc.stderr:
+        _parse_stderr(job, line.strip())
 
 
 def _parse_stderr(job: Job, text: str) -> None:
     if not text:
         return
-    if match := _WITH_TOTAL.match(text):
-        job.progress[match["name"]] = (int(match["n"]), int(match["total"]))
-    elif match := _NO_TOTAL.match(text):
-        job.progress[match["name"]] = (int(match["n"]), None)
-    elif len(job.warnings) < MAX_LINES:
+    record = None
+    if text.startswith("{"):
+        try:
+            record = json.loads(text)
+        except ValueError:
+            record = None
+    if isinstance(record, dict) and record.get("event") in ("progress", "finished"):
+        total = record.get("total")
+        job.progress[str(record.get("task"))] = (int(record.get("done") or 0),
+                                                 int(total) if total else None)
+        return
+    if isinstance(record, dict) and record.get("event") == "message":
+        text = str(record.get("text", ""))
+    if text and len(job.warnings) < MAX_LINES:
         job.warnings.append(text)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -56,6 +57,26 @@ def test_progress_names_each_analysis_table_as_it_is_rebuilt(tmp_path):
     # --quiet keeps stderr for problems only.
     again = collect(config, tmp_path / "w.duckdb")
     assert "analysis tables" not in again.stderr
+
+
+def test_progress_as_json_lines_for_the_app(tmp_path):
+    # The app's "Collect now" reads these lines; each must parse and end with "finished".
+    config = write_demo_watch(tmp_path, items=700)
+    with config.open("a", encoding="utf-8") as fh:
+        fh.write('\n[[sources]]\nname = "old: export"\nkind = "file"\npath = "missing.csv"\n')
+    proc = collect(config, tmp_path / "v.duckdb", "--progress", "json", check=False)
+    assert proc.returncode == 1
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines if line.startswith("{")]
+    assert len(records) == len(lines), "every line of standard error is a JSON object"
+    done = {r["task"]: r for r in records if r["event"] == "finished"}
+    assert done["demo"]["done"] == done["demo"]["total"] == 700
+    assert done["analysis tables"]["done"] == done["analysis tables"]["total"]
+    assert "old: export" in done  # a name with a colon is its own task, not a parse error
+    demo = [r["done"] for r in records if r["task"] == "demo"]
+    assert demo == sorted(demo)
+    steps = {r.get("step") for r in records if r["task"] == "analysis tables"}
+    assert {"alerts", "stories", "authors", "facts"} <= steps
 
 
 def test_every_item_gets_language_and_sentiment(tmp_path):
