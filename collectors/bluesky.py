@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,10 +18,13 @@ from collectors.base import (
     ParseError,
 )
 from collectors.forum import parse_timestamp, search_terms
-from collectors.http import RateLimited, Response
+from collectors.http import HttpStatusError, RateLimited, Response
 from config.options import Option
 
 PUBLIC_APPVIEW = "https://public.api.bsky.app"
+SIGN_IN_SERVICE = "https://bsky.social"
+HANDLE_VARIABLE = "VEILLE_BLUESKY_HANDLE"
+PASSWORD_VARIABLE = "VEILLE_BLUESKY_APP_PASSWORD"  # noqa: S105 - a variable name, not a secret
 WEB_POST_URL = "https://bsky.app/profile/{}/post/{}"
 PAGE_SIZE = 100
 QUOTE_TYPES = ("app.bsky.embed.record#view", "app.bsky.embed.recordWithMedia#view")
@@ -56,12 +60,112 @@ def warn_max_pages(ctx: Context, label: str, max_pages: int) -> None:
              "(raise max_pages or run more often)")
 
 
-def fetch_json(ctx: Context, url: str, params: dict[str, Any] | None = None) -> tuple[Any, float
-                                                                                     | None]:
-    """GET ``url`` as JSON through the shared fetcher: the parsed body and
-    :func:`quota_exhausted`'s answer for it."""
-    response = ctx.http.get(url, params=params, accept="application/json")
+def fetch_json(ctx: Context, url: str, params: dict[str, Any] | None = None,
+               session: Session | None = None) -> tuple[Any, float | None]:
+    """GET ``url`` as JSON through the shared fetcher (signed in when a ``session`` is given):
+    the parsed body and :func:`quota_exhausted`'s answer for it."""
+    if session is not None:
+        response = session.get(url, params)
+    else:
+        response = ctx.http.get(url, params=params, accept="application/json")
     return response.json(), quota_exhausted(response)
+
+
+class SignInFailed(CollectorError):
+    """The service refused the handle and app password (or the session could not be renewed)."""
+
+    category = "auth_failed"
+
+
+def credentials() -> tuple[str, str] | None:
+    """The handle and app password from the environment (:data:`HANDLE_VARIABLE`,
+    :data:`PASSWORD_VARIABLE`), or None unless both are set."""
+    handle = (os.environ.get(HANDLE_VARIABLE) or "").strip().lstrip("@")
+    password = (os.environ.get(PASSWORD_VARIABLE) or "").strip()
+    return (handle, password) if handle and password else None
+
+
+def _expired(exc: HttpStatusError) -> bool:
+    """Whether an error answer says the access token is no longer good (XRPC answers 400
+    ``ExpiredToken``, or 401)."""
+    body = exc.json()
+    error = body.get("error") if isinstance(body, dict) else None
+    return exc.status == 401 or (exc.status == 400 and error in ("ExpiredToken",
+                                                                 "InvalidToken"))
+
+
+class Session:
+    """A signed-in XRPC session on a Bluesky service (a PDS such as bsky.social), opened with
+    an app password through ``com.atproto.server.createSession`` on first use.
+
+    Requests carry ``Authorization: Bearer <accessJwt>``; when the service says the token has
+    expired, it is renewed once with ``refreshSession`` (or by signing in again) and the
+    request repeated. The password and tokens are only ever sent in request bodies and
+    headers, never in a URL or a message.
+    """
+
+    def __init__(self, ctx: Context, service: str, handle: str, password: str):
+        self._ctx = ctx
+        self._xrpc = service.rstrip("/") + "/xrpc"
+        self._handle = handle
+        self._password = password
+        self._access: str | None = None
+        self._refresh: str | None = None
+        self.sign_ins = 0
+
+    def get(self, url: str, params: dict[str, Any] | None = None) -> Response:
+        """GET ``url`` signed in; renew the session once when its token has expired."""
+        if self._access is None:
+            self._sign_in()
+        try:
+            return self._get(url, params)
+        except HttpStatusError as exc:
+            if not _expired(exc):
+                raise
+        self._renew()
+        return self._get(url, params)
+
+    def _get(self, url: str, params: dict[str, Any] | None) -> Response:
+        return self._ctx.http.get(url, params=params, accept="application/json",
+                                  headers={"Authorization": f"Bearer {self._access}"})
+
+    def _sign_in(self) -> None:
+        self.sign_ins += 1
+        try:
+            response = self._ctx.http.post(
+                f"{self._xrpc}/com.atproto.server.createSession",
+                json_body={"identifier": self._handle, "password": self._password})
+        except HttpStatusError as exc:
+            if exc.status in (400, 401):
+                body = exc.json()
+                said = body.get("message") if isinstance(body, dict) else None
+                raise SignInFailed(f"Bluesky refused the sign-in of {self._handle!r} (HTTP "
+                                   f"{exc.status}{': ' + str(said)[:200] if said else ''}); "
+                                   f"check {HANDLE_VARIABLE} and {PASSWORD_VARIABLE}") from None
+            raise
+        self._keep(response)
+
+    def _renew(self) -> None:
+        if self._refresh:
+            try:
+                response = self._ctx.http.post(
+                    f"{self._xrpc}/com.atproto.server.refreshSession",
+                    headers={"Authorization": f"Bearer {self._refresh}"})
+                self._keep(response)
+                return
+            except HttpStatusError as exc:
+                if exc.status not in (400, 401):
+                    raise
+        self._sign_in()  # the refresh token too has expired: sign in afresh
+
+    def _keep(self, response: Response) -> None:
+        data = response.json()
+        access = data.get("accessJwt") if isinstance(data, dict) else None
+        if not isinstance(access, str) or not access:
+            raise SignInFailed(f"{self._xrpc} gave no access token to {self._handle!r}")
+        self._access = access
+        refresh = data.get("refreshJwt")
+        self._refresh = refresh if isinstance(refresh, str) and refresh else None
 
 
 def _text(record: dict) -> str:
@@ -291,7 +395,11 @@ class BlueskyCollector(Collector):
         "accounts": Option("list", [], help="Handles (or DIDs) whose posts and replies to read."),
         "replies": Option("bool", False, help="Also read the reply thread of each new post that "
                                               "has replies (one getPostThread each)."),
-        "api_url": Option("str", PUBLIC_APPVIEW, help="The AppView's base URL."),
+        "api_url": Option("str", PUBLIC_APPVIEW, help="The AppView's base URL (read without "
+                                                      "signing in)."),
+        "service_url": Option("str", SIGN_IN_SERVICE, help=(
+            f"Where to sign in when {HANDLE_VARIABLE} and {PASSWORD_VARIABLE} are set; "
+            "signed-in reads go there too (the service forwards them to its AppView).")),
         "max_pages": Option("int", 5, help=f"Pages of {PAGE_SIZE} posts read per search or "
                                            "account and run."),
     }
@@ -308,6 +416,12 @@ class BlueskyCollector(Collector):
             raise ConfigurationMissing("nothing to read: set 'search' or 'accounts', or define "
                                        "[[brands]]")
         api = (self.settings.get("api_url") or PUBLIC_APPVIEW).rstrip("/") + "/xrpc"
+        session = None
+        signed = credentials()
+        if signed:
+            service = self.settings.get("service_url") or SIGN_IN_SERVICE
+            session = Session(ctx, service, *signed)
+            api = service.rstrip("/") + "/xrpc"
         max_pages = max(1, int(self.settings.get("max_pages") or 5))
         jobs = [("search", q, f"{api}/app.bsky.feed.searchPosts",
                  {"q": q, "sort": "latest"}, "posts") for q in searches]
@@ -317,8 +431,10 @@ class BlueskyCollector(Collector):
 
         def reader(url: str, params: dict, key: str, label: str) -> Reader:
             def read(entry: Any) -> tuple[list[dict], Any]:
-                posts, entry = self._read(ctx, url, params, key, max_pages, entry or {}, label)
-                return posts + (self._replies(ctx, api, posts) if replies else []), entry
+                posts, entry = self._read(ctx, url, params, key, max_pages, entry or {}, label,
+                                          session)
+                return posts + (self._replies(ctx, api, posts, session) if replies else []), \
+                    entry
             return read
 
         yield from gather(self.name, ctx, [
@@ -327,7 +443,8 @@ class BlueskyCollector(Collector):
             for what, name, url, params, key in jobs])
 
     def _read(self, ctx: Context, url: str, params: dict, key: str, max_pages: int,
-              entry: dict, label: str) -> tuple[list[dict], dict]:
+              entry: dict, label: str, session: Session | None = None
+              ) -> tuple[list[dict], dict]:
         """Read newest-first pages until the posts get older than the last run's newest."""
         since = entry.get("since")
         seen_at_since = set(entry.get("ids") or [])
@@ -337,7 +454,7 @@ class BlueskyCollector(Collector):
         for page in range(max_pages):
             asked = {**params, "limit": PAGE_SIZE, **({"cursor": cursor} if cursor else {})}
             try:
-                data, wait = fetch_json(ctx, url, asked)
+                data, wait = fetch_json(ctx, url, asked, session)
                 batch, cursor = page_posts(data, key)
             except CollectorError as exc:
                 if page == 0:
@@ -367,7 +484,8 @@ class BlueskyCollector(Collector):
             warn_max_pages(ctx, label, max_pages)
         return posts, {"since": newest, "ids": sorted(i for i in newest_ids if i)}
 
-    def _replies(self, ctx: Context, api: str, posts: list[dict]) -> list[dict]:
+    def _replies(self, ctx: Context, api: str, posts: list[dict],
+                 session: Session | None = None) -> list[dict]:
         """The replies of each post that has some, one ``getPostThread`` per post."""
         found: list[dict] = []
         for post in list(posts):
@@ -375,7 +493,8 @@ class BlueskyCollector(Collector):
                 continue
             try:
                 data, _ = fetch_json(ctx, f"{api}/app.bsky.feed.getPostThread",
-                                     {"uri": post["uri"], "depth": 10, "parentHeight": 0})
+                                     {"uri": post["uri"], "depth": 10, "parentHeight": 0},
+                                     session)
             except RateLimited:
                 raise
             except CollectorError as exc:

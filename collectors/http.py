@@ -24,7 +24,7 @@ import httpcore
 import httpx
 
 from collectors.base import CollectorError, ParseError
-from collectors.urls import redact_url, url_secrets
+from collectors.urls import MASK, redact_url, url_secrets
 from config.watch import CollectSettings
 
 MAX_REDIRECTS = 10
@@ -38,6 +38,11 @@ MAX_WORKERS = 8
 CHUNK = 65_536
 DEFAULT_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ERROR_BODY_BYTES = 65_536  # how much of an error answer is kept for the collector to read
+# Request headers whose values are credentials: never in a message, and never sent on to
+# another host by a redirect.
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key",
+                            "x-goog-api-key"})
 ALLOW_HINT = "(add its network to [collect] allow_networks to permit it)"
 
 
@@ -61,13 +66,26 @@ class RobotsDisallowed(FetchError):
 
 
 class HttpStatusError(FetchError):
-    """The server answered with an error status (``status``), after retries where they apply."""
+    """The server answered with an error status (``status``), after retries where they apply.
+
+    ``body`` holds the start of the error answer (at most ``ERROR_BODY_BYTES``): APIs say there
+    why they refused (an expired token, a used-up quota), which the collector classifies.
+    """
 
     category = "http_error"
 
-    def __init__(self, message: str, status: int = 0, url: str | None = None):
+    def __init__(self, message: str, status: int = 0, url: str | None = None,
+                 body: bytes = b""):
         super().__init__(message, url)
         self.status = status
+        self.body = body
+
+    def json(self) -> Any:
+        """The error answer parsed as JSON, or None when it is not JSON."""
+        try:
+            return json.loads(self.body.decode("utf-8", "replace"))
+        except ValueError:
+            return None
 
 
 class FetchTimeout(FetchError):
@@ -230,6 +248,13 @@ def detect_encoding(content: bytes, content_type: str | None = None) -> str:
 
 
 # --- secrets never in messages ---------------------------------------------------------------
+
+def safe_headers(headers: dict[str, str] | httpx.Headers) -> dict[str, str]:
+    """``headers`` for messages and logs: credentials (``Authorization``, cookies, API-key
+    headers) masked, like :func:`safe_url` masks a URL's."""
+    return {name: MASK if name.lower() in SECRET_HEADERS else value
+            for name, value in dict(headers).items()}
+
 
 def safe_url(url: Any) -> str:
     """``url`` for messages and logs: redacted (:func:`collectors.urls.redact_url`, with the
@@ -582,21 +607,43 @@ class Fetcher:
     # -- public API --
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-            accept: str | None = None, params: dict | None = None) -> Response:
+            accept: str | None = None, params: dict | None = None,
+            headers: dict[str, str] | None = None) -> Response:
         """Fetch ``url`` (``params`` added to its query) and return the final :class:`Response`.
 
         ``etag`` / ``last_modified`` make it a conditional GET: a 304 comes back as a Response
-        with ``not_modified=True``. ``accept`` replaces the default Accept header. Raises a
+        with ``not_modified=True``. ``accept`` replaces the default Accept header; ``headers``
+        are added (an ``Authorization``: never shown in messages, never sent to another host
+        on a redirect). Raises a
         :class:`FetchError` subclass: UrlRefused, RobotsDisallowed, TooManyRedirects,
         HttpStatusError, RateLimited, FetchTimeout, TooLarge or ConnectionFailed.
         """
         target = self._parse(url, params)
-        headers = {"Accept": accept or DEFAULT_ACCEPT}
+        headers = {**(headers or {}), "Accept": accept or DEFAULT_ACCEPT}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         return self._follow(target, headers, self.settings.max_bytes, robots=self.respect_robots)
+
+    def post(self, url: str, *, json_body: Any = None, headers: dict[str, str] | None = None,
+             accept: str | None = "application/json", params: dict | None = None) -> Response:
+        """POST ``json_body`` (serialised as JSON; no body when None) to ``url`` and return the
+        final :class:`Response`, under the same rules as :meth:`get`: user agent, robots.txt,
+        per-host delay, address policy, size cap, retries and failure classes.
+
+        ``headers`` are added to the request (an ``Authorization`` among them); they are never
+        written in a message, and credentials are not carried to another host by a redirect.
+        A 307/308 redirect repeats the POST; 301/302/303 continue with a GET, as browsers do.
+        """
+        target = self._parse(url, params)
+        sent = {**(headers or {}), "Accept": accept or DEFAULT_ACCEPT}
+        body = None
+        if json_body is not None:
+            body = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
+            sent["Content-Type"] = "application/json"
+        return self._follow(target, sent, self.settings.max_bytes, robots=self.respect_robots,
+                            method="POST", body=body)
 
     def get_many(self, urls: Iterable[str],
                  **kw: Any) -> Iterator[tuple[str, Response | FetchError]]:
@@ -713,30 +760,40 @@ class Fetcher:
             self._next_start[key] = max(self._next_start.get(key, 0.0), until)
 
     def _follow(self, target: httpx.URL, headers: dict[str, str], limit: int, *,
-                robots: bool, truncate: bool = False) -> Response:
+                robots: bool, truncate: bool = False, method: str = "GET",
+                body: bytes | None = None) -> Response:
         asked = str(target)
         for _hop in range(MAX_REDIRECTS + 1):
             self._check_url(target, asked)
             if robots:
                 self._check_robots(target)
-            response = self._with_retries(target, headers, limit, truncate)
+            response = self._with_retries(target, headers, limit, truncate, method, body)
             if response.status in REDIRECT_STATUSES:
                 location = response.headers.get("location")
                 if not location:
                     raise HttpStatusError(f"HTTP {response.status} without a Location header "
                                           f"for {safe_url(target)}", response.status, asked)
                 try:
-                    target = target.join(location.strip())
+                    moved = target.join(location.strip())
                 except httpx.InvalidURL as exc:
                     raise UrlRefused(f"{safe_url(target)} redirects to an invalid URL: {exc}",
                                      url=asked) from None
+                if _host_key(moved) != _host_key(target) or moved.scheme != target.scheme:
+                    # Credentials were given for one host: another one never sees them.
+                    headers = {k: v for k, v in headers.items()
+                               if k.lower() not in SECRET_HEADERS}
+                if method != "GET" and response.status in (301, 302, 303):
+                    method, body = "GET", None
+                    headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+                target = moved
                 continue
             return response
         raise TooManyRedirects(f"more than {MAX_REDIRECTS} redirects starting at "
                                f"{safe_url(asked)} (last: {safe_url(target)})", url=asked)
 
     def _with_retries(self, target: httpx.URL, headers: dict[str, str], limit: int,
-                      truncate: bool) -> Response:
+                      truncate: bool, method: str = "GET", body: bytes | None = None
+                      ) -> Response:
         key = _host_key(target)
         shown = safe_url(target)
         for attempt in range(1, MAX_TRIES + 1):
@@ -744,7 +801,7 @@ class Fetcher:
             backoff = RETRY_BASE * 2 ** (attempt - 1)
             try:
                 try:
-                    response = self._once(target, headers, limit, truncate)
+                    response = self._once(target, headers, limit, truncate, method, body)
                 finally:
                     # Count the delay from the end of this request too: a request that reached
                     # the server late (a busy host) would otherwise be followed too closely.
@@ -779,7 +836,7 @@ class Fetcher:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _once(self, target: httpx.URL, headers: dict[str, str], limit: int,
-              truncate: bool) -> Response:
+              truncate: bool, method: str = "GET", body: bytes | None = None) -> Response:
         """One request, no retry: returns any status; error statuses >= 400 other than the
         retryable ones raise HttpStatusError."""
         shown = safe_url(target)
@@ -787,7 +844,8 @@ class Fetcher:
         _deadline.value = time.monotonic() + timeout if timeout else None
         self._count("requests")
         try:
-            request = self._client.build_request("GET", target, headers=headers)
+            request = self._client.build_request(method, target, headers=headers,
+                                                 content=body)
             response = self._client.send(request, stream=True)
             try:
                 status = response.status_code
@@ -804,7 +862,7 @@ class Fetcher:
                     return result
                 if status >= 400:
                     raise HttpStatusError(f"HTTP {status} {response.reason_phrase} for {shown}",
-                                          status, str(target))
+                                          status, str(target), self._error_body(response))
                 result.content = self._read_body(response, limit, truncate, target)
                 self._count("bytes", len(result.content))
                 return result
@@ -828,6 +886,14 @@ class Fetcher:
             raise FetchError(f"cannot fetch {shown}: {_describe(exc)}", url=str(target)) from None
         finally:
             _deadline.value = None
+
+    def _error_body(self, response: httpx.Response) -> bytes:
+        """The start of an error answer, for the collector to read why; b"" when unreadable."""
+        try:
+            return self._read_body(response, min(ERROR_BODY_BYTES, self.settings.max_bytes),
+                                   True, response.request.url)
+        except (FetchError, httpx.HTTPError):
+            return b""
 
     def _read_body(self, response: httpx.Response, limit: int, truncate: bool,
                    target: httpx.URL) -> bytes:

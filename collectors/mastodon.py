@@ -190,17 +190,19 @@ class MastodonCollector(Collector):
         if what == "tag":
             return f"{api}/v1/timelines/tag/{quote(name, safe='')}", {}, None
         if what == "search":
-            # Mastodon reads the token from the access_token parameter as from the header.
-            return f"{api}/v2/search", {"q": name, "type": "statuses", "resolve": "false",
-                                        "access_token": token}, "statuses"
+            # The token goes as a bearer header (see _get), never in the URL, which is logged.
+            return f"{api}/v2/search", {"q": name, "type": "statuses", "resolve": "false"}, \
+                "statuses"
         account = self._get(ctx, f"{api}/v1/accounts/lookup", {"acct": name}).json()
         if not isinstance(account, dict) or not account.get("id"):
             raise ParseError(f"{instance} gave no account id for {name!r}")
         return (f"{api}/v1/accounts/{quote(str(account['id']), safe='')}/statuses",
                 {"exclude_reblogs": "true"}, None)
 
-    def _get(self, ctx: Context, url: str, params: dict | None = None) -> Response:
-        return ctx.http.get(url, params=params, accept="application/json")
+    def _get(self, ctx: Context, url: str, params: dict | None = None,
+             token: str | None = None) -> Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        return ctx.http.get(url, params=params, accept="application/json", headers=headers)
 
     def _read(self, ctx: Context, instance: str, what: str, name: str, token: str | None,
               max_pages: int, since: str | None, label: str) -> tuple[list[dict], str | None]:
@@ -212,7 +214,7 @@ class MastodonCollector(Collector):
         newest, statuses = since, []
         for page in range(max_pages):
             try:
-                response = self._get(ctx, url, params)
+                response = self._get(ctx, url, params, token if key == "statuses" else None)
                 batch = statuses_of(response.json(), key)
             except CollectorError as exc:
                 if page == 0:

@@ -4,6 +4,7 @@ the real CLI: searches, account feeds, reply threads, paging, resuming, classifi
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -176,3 +177,84 @@ api_url = "{appview.server.url('/')}"
     proc = collect(tmp_path / "watch.toml", db, check=False)
     assert proc.returncode != 0
     assert db_rows(db, "SELECT last_error_kind FROM sources") == [("auth_missing",)]
+
+
+PASSWORD = "abcd-efgh-ijkl-mnop"
+
+
+class SignInService(FakeAppView):
+    """A PDS that signs in with an app password and answers searchPosts only to a bearer
+    (401 without); the first access token expires after one use (400 ExpiredToken)."""
+
+    def __init__(self):
+        super().__init__()
+        self.valid = {"access-1"}
+        self.used: list[str] = []
+
+    def route(self, request: Request):
+        if request.path == "/xrpc/com.atproto.server.createSession":
+            sent = json.loads(request.body or b"{}")
+            if sent != {"identifier": "veille.bsky.social", "password": PASSWORD}:
+                return 401, JSON, json.dumps({"error": "AuthenticationRequired",
+                                              "message": "Invalid identifier or password"})
+            return 200, JSON, json.dumps({"did": "did:plc:v", "handle": sent["identifier"],
+                                          "accessJwt": "access-1", "refreshJwt": "refresh-1"})
+        if request.path == "/xrpc/com.atproto.server.refreshSession":
+            if request.header("Authorization") != "Bearer refresh-1":
+                return 400, JSON, '{"error":"ExpiredToken","message":"Token has expired"}'
+            self.valid.add("access-2")
+            return 200, JSON, json.dumps({"accessJwt": "access-2", "refreshJwt": "refresh-2"})
+        if request.path == XRPC + "searchPosts":
+            bearer = (request.header("Authorization") or "").removeprefix("Bearer ")
+            if not bearer:
+                return 401, JSON, '{"error":"AuthMissing","message":"Authentication Required"}'
+            if bearer not in self.valid:
+                return 400, JSON, '{"error":"ExpiredToken","message":"Token has expired"}'
+            self.used.append(bearer)
+            self.valid.discard("access-1")  # expires after its first use
+        return super().route(request)
+
+
+def signed_watch(tmp_path, server) -> Path:
+    local_watch(tmp_path, f"""
+[[sources]]
+name = "sky"
+kind = "bluesky"
+search = ["acme"]
+api_url = "{server.url('/')}"
+service_url = "{server.url('/')}"
+""")
+    return tmp_path / "watch.toml"
+
+
+def test_signed_in_searches_renew_an_expired_token_and_never_show_the_password(tmp_path):
+    pds = SignInService()
+    with LocalServer(fallback=pds.route) as server:
+        config, db = signed_watch(tmp_path, server), tmp_path / "veille.duckdb"
+        env = {"VEILLE_BLUESKY_HANDLE": "@veille.bsky.social",
+               "VEILLE_BLUESKY_APP_PASSWORD": PASSWORD}
+        proc = collect(config, db, env=env)
+        # Without credentials the public reads are tried, and the service's 401 is classified.
+        anonymous = collect(config, db, check=False,
+                            env={"VEILLE_BLUESKY_HANDLE": "", "VEILLE_BLUESKY_APP_PASSWORD": ""})
+        anonymous_kind = db_rows(db, "SELECT last_error_kind FROM sources")
+        wrong = collect(config, db, check=False,
+                        env={**env, "VEILLE_BLUESKY_APP_PASSWORD": "wxyz-wrong-pass-word"})
+        sign_ins = [json.loads(r.body) for r in server.hits(
+            "/xrpc/com.atproto.server.createSession")]
+        refreshes = server.hits("/xrpc/com.atproto.server.refreshSession")
+    # Page one with the first token, page two after one refresh with the second.
+    assert pds.used == ["access-1", "access-2"] and len(refreshes) == 1
+    assert len(sign_ins) == 2 and sign_ins[0]["identifier"] == "veille.bsky.social"
+    assert db_rows(db, "SELECT count(*) FROM items")[0][0] == 3
+    assert anonymous.returncode != 0 and anonymous_kind == [("http_error",)]
+    assert "HTTP 401" in anonymous.stdout + anonymous.stderr
+    assert wrong.returncode != 0
+    assert db_rows(db, "SELECT last_error_kind FROM sources") == [("auth_failed",)]
+    logged = [proc.stdout, proc.stderr, anonymous.stdout, anonymous.stderr, wrong.stdout,
+              wrong.stderr]
+    logged += [str(v) for row in db_rows(db, "SELECT error FROM runs") for v in row]
+    logged += [str(v) for row in db_rows(db, "SELECT last_error FROM sources") for v in row]
+    assert "check VEILLE_BLUESKY_HANDLE" in " ".join(logged)
+    for secret in (PASSWORD, "wxyz-wrong-pass-word", "access-1", "refresh-1"):
+        assert not any(secret in text for text in logged), secret

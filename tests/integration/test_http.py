@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
+import json
 import socket
 import threading
 import time
@@ -26,6 +27,7 @@ from collectors.http import (
     UrlRefused,
     detect_encoding,
     parse_robots,
+    safe_headers,
     safe_url,
 )
 from config.watch import CollectSettings
@@ -457,3 +459,58 @@ def test_get_many_yields_fast_hosts_before_slow_ones():
             LocalServer({"/fast": (200, {}, "fast")}) as fast_srv, Fetcher(settings()) as f:
         order = [url for url, _ in f.get_many([slow_srv.url("/slow"), fast_srv.url("/fast")])]
     assert order == [fast_srv.url("/fast"), slow_srv.url("/slow")]
+
+
+def test_post_sends_json_and_headers_politely_and_keeps_the_error_answer():
+    def login(request):
+        sent = json.loads(request.body)
+        if sent == {"identifier": "ann", "password": "pw-SECRET-1"}:
+            return 200, {"Content-Type": "application/json"}, '{"accessJwt": "jwt-1"}'
+        return 401, {"Content-Type": "application/json"}, '{"error": "AuthenticationRequired"}'
+
+    def feed(request):
+        if request.header("Authorization") != "Bearer jwt-1":
+            return 401, {"Content-Type": "application/json"}, '{"error": "AuthMissing"}'
+        return 200, {"Content-Type": "application/json"}, '{"posts": []}'
+
+    routes = {"POST /login": login, "/feed": feed}
+    with LocalServer(routes) as srv, Fetcher(settings(user_agent="VeilleTest/1.0")) as f:
+        token = f.post(srv.url("/login"), json_body={"identifier": "ann",
+                                                     "password": "pw-SECRET-1"}).json()
+        assert token == {"accessJwt": "jwt-1"}
+        headers = {"Authorization": "Bearer jwt-1"}
+        assert f.get(srv.url("/feed"), headers=headers, accept="application/json").json() \
+            == {"posts": []}
+        with pytest.raises(HttpStatusError) as refused:
+            f.post(srv.url("/login"), json_body={"identifier": "ann", "password": "wrong"})
+        with pytest.raises(HttpStatusError) as missing:
+            f.get(srv.url("/feed"), headers={"Authorization": "Bearer expired-SECRET-2"})
+    posted = srv.hits("/login")[0]
+    assert posted.method == "POST" and posted.header("Content-Type") == "application/json"
+    assert posted.header("User-Agent") == "VeilleTest/1.0"
+    assert [r.path for r in srv.requests][0] == "/robots.txt"
+    assert refused.value.status == 401 and refused.value.json() == {
+        "error": "AuthenticationRequired"}
+    assert missing.value.json() == {"error": "AuthMissing"}
+    for error in (refused.value, missing.value):
+        assert "SECRET" not in str(error) and "wrong" not in str(error)
+    assert safe_headers({"Authorization": "Bearer x", "Accept": "a"}) == {
+        "Authorization": "***", "Accept": "a"}
+
+
+def test_credentials_never_follow_a_redirect_to_another_host():
+    with LocalServer({"/landing": (200, {}, "ok")}) as other:
+        target = other.url("/landing")
+        with LocalServer({"/api": (307, {"Location": target}, ""),
+                          "/same": (302, {"Location": "/api2"}, ""),
+                          "/api2": (200, {}, "ok")}) as srv, Fetcher(settings()) as f:
+            f.post(srv.url("/api"), json_body={"q": 1}, headers={"Authorization": "Bearer T"})
+            f.post(srv.url("/same"), json_body={"q": 1}, headers={"Authorization": "Bearer T"})
+        landed = other.hits("/landing")[0]
+        same = srv.hits("/api2")[0]
+    # A 307 repeats the POST with its body, without the credentials meant for the first host.
+    assert landed.method == "POST" and landed.body == b'{"q": 1}'
+    assert landed.header("Authorization") is None
+    # A 302 on the same host continues as a GET, still signed in.
+    assert same.method == "GET" and same.body == b"" and same.header("Authorization") == \
+        "Bearer T"

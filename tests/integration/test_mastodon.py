@@ -75,7 +75,7 @@ class FakeInstance:
         if request.path == "/api/v1/accounts/42/statuses":
             return 200, JSON, json.dumps([s for s in (OWN, BOOST) if int(s["id"]) > since])
         if request.path == "/api/v2/search":
-            if arg.get("access_token") != TOKEN:
+            if request.header("Authorization") != f"Bearer {TOKEN}":
                 return 401, JSON, '{"error":"The access token is invalid"}'
             return 200, JSON, json.dumps({"accounts": [], "hashtags": [], "statuses": [
                 s for s in [FOUND] if int(s["id"]) > since]})
@@ -125,8 +125,12 @@ def test_hashtags_accounts_and_search_through_the_cli(instances, tmp_path):
     assert "https://third.example/@dan/statuses/4" in got
     assert TOKEN not in proc.stdout + proc.stderr
     searches = [r for i in instances for r in i.server.hits("/api/v2/search")]
-    # One per instance, each with the token the environment gave.
-    assert [r.query["access_token"] for r in searches] == [[TOKEN], [TOKEN]]
+    # One per instance, each with the token the environment gave, as a header (a URL is logged).
+    assert [r.header("Authorization") for r in searches] == [f"Bearer {TOKEN}"] * 2
+    assert not any(TOKEN in r.target for i in instances for r in i.server.requests)
+    # Only the search carries the token: public timelines are read without it.
+    assert not any(r.header("Authorization") for r in instances[0].server.requests
+                   if r.path != "/api/v2/search")
 
     instances[0].tag_pages = [[S1, S2]]
     collect(config, db, env={"VEILLE_MASTODON_TOKEN": TOKEN})
