@@ -53,6 +53,9 @@ UI_KEYS = {
                                        "in notifications (default: http://127.0.0.1:8501)."),
     "allowed_hosts": Option("list", [], help="Host names the app answers to besides 127.0.0.1, "
                                              "localhost and ::1 (a reverse proxy's public name)."),
+    "editors": Option("list", [], help="With sign-in on: who may edit (addresses such as "
+                                       "\"cm@acme.fr\" or whole domains such as \"@acme.fr\"); "
+                                       "everyone else signed in only views."),
 }
 NOTIFY_KEYS = {
     "name": Option("str", required=True, help="A name for this target, shown in logs."),
@@ -167,6 +170,7 @@ class UISettings:
     allowed_hosts: list[str] = field(default_factory=list)
     language: str | None = None
     base_url: str = "http://127.0.0.1:8501"
+    editors: tuple[str, ...] = ()  # lower-case addresses and "@domain" entries
 
 
 @dataclass(frozen=True)
@@ -593,8 +597,20 @@ def _ui(value: Any, problems: list[str]) -> UISettings:
         problems.append(f"[ui], field 'base_url': {base_url!r} is not an http(s) address such "
                         "as https://veille.example.com")
         base_url = ""
+    editors = []
+    for entry in vals.get("editors") or []:
+        text = str(entry).strip().lower()
+        if not _EDITOR.match(text):
+            problems.append(f"[ui], field 'editors': {entry!r} is neither an address such as "
+                            "\"cm@acme.fr\" nor a domain such as \"@acme.fr\"")
+            continue
+        editors.append(text)
     return UISettings(allowed_hosts=hosts, language=normalise(language),
-                      base_url=base_url or UISettings.base_url)
+                      base_url=base_url or UISettings.base_url, editors=tuple(editors))
+
+
+# An address ("cm@acme.fr") or a whole domain ("@acme.fr") allowed to edit.
+_EDITOR = re.compile(r"^[^@\s]*@[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
 def host_name(text: str) -> str:

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from store import alerts
+from ui import roles
 from ui.filters import tone_ignored
 from ui.state import current, read
 from views import format as fmt
@@ -33,6 +34,8 @@ def headline(alert) -> str:
 
 def change_state(db, alert_id: str, state: str) -> None:
     """Button callback: record the new state in the edits store, beside the database."""
+    if roles.refused(view.lang):
+        return
     alerts.set_alert_state(db, alert_id, state)
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 import charts
 from store import edits, queries
 from store import mentions as store_mentions
-from ui import drilldown, export
+from ui import drilldown, export, roles
 from ui.state import current, db_stamp, read
 from views import format as fmt
 
@@ -96,6 +96,8 @@ def _move(step: int, cursor) -> None:
 
 
 def _correct(item_id: str, brand: str, key: str, analysed: str) -> None:
+    if roles.refused(view.lang):
+        return
     label = st.session_state.get(key)
     try:
         edits.correct_sentiment(view.db, item_id, brand, label, analysed_label=analysed)
@@ -106,6 +108,8 @@ def _correct(item_id: str, brand: str, key: str, analysed: str) -> None:
 
 
 def _retag(item_id: str, key: str, before: list[str]) -> None:
+    if roles.refused(view.lang):
+        return
     after = st.session_state.get(key) or []
     try:
         for tag in after:
@@ -119,6 +123,8 @@ def _retag(item_id: str, key: str, before: list[str]) -> None:
 
 
 def _answer(item_id: str, key: str) -> None:
+    if roles.refused(view.lang):
+        return
     edits.set_answered(view.db, item_id, bool(st.session_state.get(key)))
 
 

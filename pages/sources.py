@@ -20,6 +20,7 @@ from config import ConfigError, default_config_path, load_watch
 from config.watch import ROOT, brand_query, update_brand
 from store import alerts, health, queries
 from store.rematch import PREVIEW_ITEMS, preview
+from ui import roles
 from ui.state import current, read
 from views import format as fmt
 
@@ -210,6 +211,8 @@ def show_job(job: Job) -> None:
 
 
 def _collect_now(db: Path, config_path: Path, configured: list[str]) -> None:
+    if roles.refused(getattr(view, "lang", "en")):
+        return
     choice = st.session_state.get("src_collect_choice")
     args = ["run", "--config", str(config_path), "--db", str(db)]
     title = "Collecting all enabled sources"
@@ -221,6 +224,8 @@ def _collect_now(db: Path, config_path: Path, configured: list[str]) -> None:
 
 
 def _save_brand(db: Path, config_path: Path, name: str) -> None:
+    if roles.refused(getattr(view, "lang", "en")):
+        return
     state = st.session_state
     query = state.get(f"src_query_{name}", "")
     products = [p.strip() for p in state.get(f"src_products_{name}", "").splitlines()
