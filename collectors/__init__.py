@@ -13,6 +13,7 @@ from collectors.hackernews import HackerNewsCollector
 from collectors.mastodon import MastodonCollector
 from collectors.reddit import RedditCollector
 from collectors.web import WebCollector
+from collectors.youtube import YoutubeCollector
 
 # Adding a source kind: write its module, then add one line here.
 REGISTRY: dict[str, type[Collector]] = {
@@ -26,6 +27,7 @@ REGISTRY: dict[str, type[Collector]] = {
     "forum": ForumCollector,
     "bluesky": BlueskyCollector,
     "mastodon": MastodonCollector,
+    "youtube": YoutubeCollector,
 }
 
 
