@@ -10,13 +10,25 @@ import plotly.graph_objects as go
 from charts.colors import color_of
 from charts.drill import meaning, with_meanings
 from charts.share_of_voice import share_of_voice_chart
-from charts.style import HEIGHT, empty_figure, styled
+from charts.style import HEIGHT, _, date_axis, empty_figure, localized, styled
+from i18n.catalog import gettext
+from i18n.formats import number
 
-_TICK_FORMAT = {"day": "%d %b", "week": "%d %b", "month": "%b %Y"}
-_HOVER_FORMAT = {"day": "%a %d %b %Y", "week": "Week of %d %b %Y", "month": "%B %Y"}
 # One line per brand: hover (and click) the point nearest the pointer, not the whole period,
 # so a click names the brand of the line it lands on (a unified hover reports any one).
 _NEAREST_POINT = "closest"
+
+
+NO_MENTIONS, NO_STORIES = _("No mentions in this period"), _("No stories in this period")
+
+
+def _nothing(unit: str, lang: str) -> str:
+    """What an empty chart of ``unit`` says."""
+    return gettext(NO_STORIES if unit == "stories" else NO_MENTIONS, lang)
+
+
+def _count(n: object, lang: str) -> str:
+    return f"{int(n):,}" if lang == "en" else number(int(n), lang)
 
 
 def _order(present: Sequence[str], colors: Mapping[str, str]) -> list[str]:
@@ -27,35 +39,32 @@ def _order(present: Sequence[str], colors: Mapping[str, str]) -> list[str]:
 
 def share_over_time_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str = "week",
                           unit: str = "mentions", title: str | None = None,
-                          height: int = HEIGHT) -> go.Figure:
-    """Stacked share per period, counted in ``unit`` (``mentions`` or ``stories``).
+                          height: int = HEIGHT, lang: str = "en") -> go.Figure:
+    """Stacked share per period, counted in ``unit`` (``mentions`` or ``stories``), in ``lang``.
 
     ``df`` has ``period``, ``brand`` and a column named ``unit`` (the frames of
     :func:`store.queries.share_of_voice` and :func:`store.stories.share_of_voice_stories`).
     Drawn by :func:`charts.share_of_voice_chart`, with the hover naming the unit.
     """
     data = df.rename(columns={unit: "mentions"}) if unit != "mentions" else df
-    fig = share_of_voice_chart(data, colors, grain,
-                               title=title or f"Share of voice per {grain} ({unit})",
-                               height=height)
-    if unit != "mentions":
-        for trace in fig.data:
-            if trace.hovertemplate:
-                trace.hovertemplate = trace.hovertemplate.replace(" mentions)", f" {unit})")
-    return fig
+    title = title or gettext("Share of voice per {grain} ({unit})", lang).format(
+        grain=gettext(grain, lang), unit=gettext(unit, lang))
+    return share_of_voice_chart(data, colors, grain, title=title, height=height, lang=lang,
+                                unit=unit)
 
 
 def volume_over_time_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str = "week",
                            unit: str = "mentions", title: str | None = None,
-                           height: int = HEIGHT) -> go.Figure:
+                           height: int = HEIGHT, lang: str = "en") -> go.Figure:
     """One line per brand: how many ``unit`` it had each period (absolute, not share).
 
     ``df`` has ``period``, ``brand`` and the ``unit`` column. Periods a brand was silent in
-    are drawn as zero.
+    are drawn as zero. Its texts are in ``lang``.
     """
-    title = title or f"{unit.capitalize()} per {grain}"
+    title = title or gettext("{Unit} per {grain}", lang).format(
+        Unit=gettext(unit.capitalize(), lang), grain=gettext(grain, lang))
     if df.empty:
-        return empty_figure(f"No {unit} in this period", title, height)
+        return empty_figure(_nothing(unit, lang), title, height)
     counts = df.pivot_table(index="period", columns="brand", values=unit, aggfunc="sum",
                             fill_value=0).sort_index()
     x = pd.to_datetime(counts.index)
@@ -64,10 +73,11 @@ def volume_over_time_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: s
         fig.add_trace(go.Scatter(
             x=x, y=counts[brand].to_numpy(), name=brand, mode="lines+markers",
             line={"width": 3, "color": color_of(brand, colors)}, marker={"size": 6},
-            hovertemplate=f"%{{fullData.name}}, %{{x}}: %{{y:,}} {unit}<extra></extra>"))
+            hovertemplate=f"%{{fullData.name}}, %{{x}}: %{{y:,}} {gettext(unit, lang)}"
+                          "<extra></extra>"))
     fig.update_layout(hovermode=_NEAREST_POINT, hoverdistance=-1)
-    fig.update_xaxes(tickformat=_TICK_FORMAT.get(grain, "%d %b"),
-                     hoverformat=_HOVER_FORMAT.get(grain, "%d %b %Y"), fixedrange=True)
+    fig.update_xaxes(fixedrange=True)
+    date_axis(fig, grain, lang, x)
     fig.update_yaxes(rangemode="tozero", tickformat=",d", fixedrange=True)
     return styled(fig, title, height)
 
@@ -75,7 +85,7 @@ def volume_over_time_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: s
 def share_by_chart(df: pd.DataFrame, colors: Mapping[str, str], title: str,
                    labels: Mapping[str, str] | None = None, values: Sequence[str] | None = None,
                    unit: str = "mentions", height: int = 360,
-                   dimension: str | None = None) -> go.Figure:
+                   dimension: str | None = None, lang: str = "en") -> go.Figure:
     """One 100 % bar per value of a dimension (a source kind, a language, a tone), split by brand.
 
     ``df`` has the columns of :func:`store.stories.share_by`: ``value``, ``brand``,
@@ -83,17 +93,17 @@ def share_by_chart(df: pd.DataFrame, colors: Mapping[str, str], title: str,
     values, in that order (otherwise the biggest value is on top). The bar's total is in its
     axis label. Each bar part's customdata is its count and its meaning (see
     :mod:`charts.drill`): its brand, and its value under ``dimension`` (``kind``, ``lang``,
-    ``sentiment``) when given.
+    ``sentiment``) when given. ``title`` and ``labels`` come in ``lang``.
     """
     if values is not None:
         df = df[df["value"].isin(values)]
     if df.empty:
-        return empty_figure(f"No {unit} in this period", title, height)
+        return empty_figure(_nothing(unit, lang), title, height)
     labels = labels or {}
     totals = df.groupby("value")["count"].sum()
     rows = list(values) if values is not None else list(totals.sort_values().index)
     rows = [r for r in rows if r in totals.index]
-    names = {v: f"{labels.get(v, v)} ({int(totals[v]):,})" for v in rows}
+    names = {v: f"{labels.get(v, v)} ({_count(totals[v], lang)})" for v in rows}
     fig = go.Figure()
     for brand in _order(list(df["brand"]), colors):
         part = df[df["brand"] == brand].set_index("value")
@@ -105,8 +115,8 @@ def share_by_chart(df: pd.DataFrame, colors: Mapping[str, str], title: str,
             marker_color=color_of(brand, colors), customdata=with_meanings(counts, meanings),
             text=[f"{s:.0f} %" if s >= 6 else "" for s in shares], textposition="inside",
             insidetextanchor="middle",
-            hovertemplate=f"%{{fullData.name}}: %{{x:.1f}} % (%{{customdata[0]:,}} {unit})"
-                          "<extra></extra>"))
+            hovertemplate=f"%{{fullData.name}}: %{{x:.1f}} % (%{{customdata[0]:,}} "
+                          f"{gettext(unit, lang)})<extra></extra>"))
     if values is not None:
         # Plotly draws the first category at the bottom: reverse so the list reads top-down.
         fig.update_yaxes(categoryorder="array", categoryarray=[names[v] for v in rows][::-1])
@@ -114,21 +124,23 @@ def share_by_chart(df: pd.DataFrame, colors: Mapping[str, str], title: str,
     fig.update_xaxes(range=[0, 100], ticksuffix=" %", fixedrange=True)
     fig.update_yaxes(fixedrange=True, ticklabelstandoff=8)
     styled(fig, title, height)
+    localized(fig, lang)
     fig.update_layout(legend={"traceorder": "normal"})
     return fig
 
 
 def rank_chart(df: pd.DataFrame, colors: Mapping[str, str], own: str | None = None,
                grain: str = "week", unit: str = "mentions", title: str | None = None,
-               height: int = HEIGHT) -> go.Figure:
+               height: int = HEIGHT, lang: str = "en") -> go.Figure:
     """Each brand's rank per period (1 at the top), our brand drawn thicker than the others.
 
     ``df`` has the columns of :func:`store.stories.ranking`: ``period``, ``brand``,
-    ``count``, ``rank``.
+    ``count``, ``rank``. Its texts are in ``lang``.
     """
-    title = title or f"Rank by {unit} per {grain}"
+    title = title or gettext("Rank by {unit} per {grain}", lang).format(
+        unit=gettext(unit, lang), grain=gettext(grain, lang))
     if df.empty:
-        return empty_figure(f"No {unit} in this period", title, height)
+        return empty_figure(_nothing(unit, lang), title, height)
     fig = go.Figure()
     for brand in _order(list(df["brand"]), colors):
         part = df[df["brand"] == brand].sort_values("period")
@@ -139,13 +151,13 @@ def rank_chart(df: pd.DataFrame, colors: Mapping[str, str], own: str | None = No
             line={"width": 5 if ours else 2, "color": color_of(brand, colors),
                   "dash": "solid" if ours or own is None else "dot"},
             marker={"size": 10 if ours else 6},
-            hovertemplate=f"%{{fullData.name}}, %{{x}}: #%{{y}} (%{{customdata:,}} {unit})"
-                          "<extra></extra>"))
+            hovertemplate=f"%{{fullData.name}}, %{{x}}: #%{{y}} (%{{customdata:,}} "
+                          f"{gettext(unit, lang)})<extra></extra>"))
     top = int(df["rank"].max())
     fig.update_yaxes(autorange=False, range=[top + 0.5, 0.5], tickvals=list(range(1, top + 1)),
                      tickprefix="#", fixedrange=True)
-    fig.update_xaxes(tickformat=_TICK_FORMAT.get(grain, "%d %b"),
-                     hoverformat=_HOVER_FORMAT.get(grain, "%d %b %Y"), fixedrange=True)
+    fig.update_xaxes(fixedrange=True)
+    date_axis(fig, grain, lang, df["period"])
     fig.update_layout(hovermode=_NEAREST_POINT, hoverdistance=-1)
     styled(fig, title, height)
     fig.update_layout(legend={"traceorder": "normal"})

@@ -9,17 +9,15 @@ import plotly.graph_objects as go
 
 from charts.colors import color_of
 from charts.drill import HIDDEN_MARKER
-from charts.style import HEIGHT, empty_figure, styled
+from charts.style import HEIGHT, date_axis, empty_figure, styled
+from i18n.catalog import gettext
 
-# How the hover names a period and how the axis writes it, per grain.
-_HOVER_FORMAT = {"day": "%a %d %b %Y", "week": "Week of %d %b %Y", "month": "%B %Y"}
-_TICK_FORMAT = {"day": "%d %b", "week": "%d %b", "month": "%b %Y"}
 MAX_LABELLED_PERIODS = 14
 
 
 def share_of_voice_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str = "week",
-                         title: str | None = "Share of voice", height: int = HEIGHT
-                         ) -> go.Figure:
+                         title: str | None = "Share of voice", height: int = HEIGHT,
+                         lang: str = "en", unit: str = "mentions") -> go.Figure:
     """Stacked area of each brand's share of mentions per period, with mentions on hover.
 
     ``df`` has the columns of :func:`store.queries.share_of_voice`: ``period``, ``brand``,
@@ -27,10 +25,11 @@ def share_of_voice_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str
     with zero, so every period's stack adds up to 100 %). ``colors`` maps brands to colours
     (:func:`charts.colors.brand_colors`); its order is the stacking order, bottom first, and
     brands it lacks come after in name order. One trace per brand. A single period is drawn
-    as one stacked bar, since an area needs two points.
+    as one stacked bar, since an area needs two points. ``lang`` is the language of its
+    texts (``title`` comes translated); the hover counts ``unit`` (mentions or stories).
     """
     if df.empty:
-        return empty_figure("No mentions in this period", title, height)
+        return empty_figure(gettext("No mentions in this period", lang), title, height)
     mentions = (df.pivot_table(index="period", columns="brand", values="mentions",
                                aggfunc="sum", fill_value=0)
                 .sort_index())
@@ -46,8 +45,8 @@ def share_of_voice_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str
         common = {
             "x": x, "y": share[brand].to_numpy(), "name": brand,
             "customdata": mentions[brand].to_numpy(),
-            "hovertemplate": "%{fullData.name}: %{y:.1f} % (%{customdata:,} mentions)"
-                             "<extra></extra>",
+            "hovertemplate": "%{fullData.name}: %{y:.1f} % (%{customdata:,} "
+                             + gettext(unit, lang) + ")<extra></extra>",
         }
         if single:
             fig.add_trace(go.Bar(marker_color=color, **common))
@@ -62,12 +61,13 @@ def share_of_voice_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str
     # click then reports one brand's point whichever band it hit, so it stands for the period.
     fig.update_layout(hovermode="x unified", hoverdistance=-1)
     fig.update_yaxes(range=[0, 100], ticksuffix=" %", fixedrange=True, ticklabelstandoff=10)
-    fig.update_xaxes(hoverformat=_HOVER_FORMAT.get(grain, "%d %b %Y"),
-                     tickformat=_TICK_FORMAT.get(grain, "%d %b"), fixedrange=True,
-                     ticklabelstandoff=6)
+    fig.update_xaxes(fixedrange=True, ticklabelstandoff=6)
+    date_axis(fig, grain, lang, x)
     if len(x) <= MAX_LABELLED_PERIODS:
         # Few periods: one tick per period start, so a week reads as a week.
-        fig.update_xaxes(tickvals=x, ticklabeloverflow="allow")
+        if lang == "en":
+            fig.update_xaxes(tickvals=x)
+        fig.update_xaxes(ticklabeloverflow="allow")
     styled(fig, title, height)
     # Stacked traces get a reversed legend by default; keep the configured order.
     fig.update_layout(legend={"traceorder": "normal"})

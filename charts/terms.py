@@ -9,20 +9,22 @@ import plotly.graph_objects as go
 
 from charts.colors import color_of
 from charts.drill import meaning
-from charts.style import empty_figure, styled
+from charts.style import empty_figure, localized, styled
+from i18n.catalog import gettext
 
 
 def topic_share_chart(df: pd.DataFrame, colors: Mapping[str, str],
                       title: str | None = None,
-                      terms: Mapping[str, str] | None = None) -> go.Figure:
+                      terms: Mapping[str, str] | None = None, lang: str = "en") -> go.Figure:
     """Grouped horizontal bars: per topic (``label``), each brand's ``share`` (0–1).
 
     One trace per brand, in its colour; topics listed in the order of ``df``. Each bar's
     customdata is its meaning (see :mod:`charts.drill`): its brand, and the word ``terms``
-    gives for its topic (the word a click searches for), when given.
+    gives for its topic (the word a click searches for), when given. Its texts are in
+    ``lang`` (``title`` comes translated).
     """
     if df.empty:
-        return empty_figure("No topic found in this period.", title)
+        return empty_figure(gettext("No topic found in this period.", lang), title)
     labels = list(dict.fromkeys(df["label"]))
     terms = terms or {}
     fig = go.Figure()
@@ -37,4 +39,4 @@ def topic_share_chart(df: pd.DataFrame, colors: Mapping[str, str],
     fig.update_layout(barmode="group")
     fig.update_xaxes(tickformat=".0%", title=None)
     fig.update_yaxes(autorange="reversed", title=None)
-    return fig
+    return localized(fig, lang)

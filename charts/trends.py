@@ -10,17 +10,17 @@ import plotly.graph_objects as go
 
 from charts.colors import color_of
 from charts.drill import HIDDEN_MARKER, meaning, with_meanings
-from charts.style import HEIGHT, empty_figure, plain, styled
+from charts.style import HEIGHT, _, date_axis, day_text, empty_figure, localized, plain, styled
+from i18n.catalog import gettext
+from i18n.formats import signed_percent
 
-_HOVER_FORMAT = {"hour": "%a %d %b %H:00", "day": "%a %d %b %Y", "week": "Week of %d %b %Y",
-                 "month": "%B %Y"}
 _STEP = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1),
          "week": pd.Timedelta(days=7), "month": pd.Timedelta(days=31)}
-# What each measure is called on screen and how its value is written on hover.
+# What each measure is called on screen (a msgid) and how its value is written on hover.
 MEASURES = {
-    "mentions": ("Mentions", "%{y:,}"),
-    "net_sentiment": ("Net sentiment", "%{y:+.0%}"),
-    "negative_share": ("Negative share", "%{y:.0%}"),
+    "mentions": (_("Mentions"), "%{y:,}"),
+    "net_sentiment": (_("Net sentiment"), "%{y:+.0%}"),
+    "negative_share": (_("Negative share"), "%{y:.0%}"),
 }
 SPIKE_OPACITY = 0.14
 
@@ -28,7 +28,7 @@ SPIKE_OPACITY = 0.14
 def trend_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str = "day",
                 measure: str = "mentions", alerts: pd.DataFrame | None = None,
                 changes: pd.DataFrame | None = None, title: str | None = None,
-                height: int = HEIGHT) -> go.Figure:
+                height: int = HEIGHT, lang: str = "en") -> go.Figure:
     """One line per brand of ``measure`` per period, spikes shaded, page changes marked.
 
     ``df`` has the columns of :func:`store.trends.volume_over_time`. ``alerts`` (columns of
@@ -39,11 +39,11 @@ def trend_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str = "day",
     ``title``) are diamonds at the foot of the chart. Brands follow the order of ``colors``.
     The hover, and a click, pick the point nearest the pointer: a brand's period, a spike (its
     brand, source and days) or a page change (its brand, source and day), as each point's
-    customdata says (see :mod:`charts.drill`).
+    customdata says (see :mod:`charts.drill`). Its texts are in ``lang``.
     """
     name, value_format = MEASURES[measure]
     if df.empty:
-        return empty_figure("No mentions in this period", title, height)
+        return empty_figure(gettext("No mentions in this period", lang), title, height)
     present = set(df["brand"])
     order = [b for b in colors if b in present] + sorted(present - set(colors))
     fig = go.Figure()
@@ -65,19 +65,20 @@ def trend_chart(df: pd.DataFrame, colors: Mapping[str, str], grain: str = "day",
     lines = len(fig.data)
     lo, hi = pd.Timestamp(df["period"].min()), pd.Timestamp(df["period"].max()) + _STEP[grain]
     if alerts is not None and not alerts.empty:
-        _spikes(fig, df, alerts, colors, measure, lo, hi)
+        _spikes(fig, df, alerts, colors, measure, lo, hi, lang)
     if changes is not None and not changes.empty:
-        _changes(fig, changes, colors, lo, hi)
+        _changes(fig, changes, colors, lo, hi, lang)
     _unpadded(fig, lines)
     # The nearest point, not the whole period: a unified hover reports one brand's point on
     # click, whichever line was hit.
     fig.update_layout(hovermode="closest", hoverdistance=-1)
-    fig.update_xaxes(hoverformat=_HOVER_FORMAT.get(grain))
+    date_axis(fig, grain, lang, df["period"], ticks=False)
     if measure == "mentions":
         fig.update_yaxes(rangemode="tozero", tickformat=",d", title=None)
     else:
         fig.update_yaxes(tickformat=".0%", title=None)
-    return styled(fig, title or f"{name} per {grain}", height)
+    return styled(fig, title or gettext("{measure} per {grain}", lang).format(
+        measure=gettext(name, lang), grain=gettext(grain, lang)), height)
 
 
 def _unpadded(fig: go.Figure, lines: int) -> None:
@@ -102,7 +103,7 @@ def _unpadded(fig: go.Figure, lines: int) -> None:
 
 def _spikes(fig: go.Figure, df: pd.DataFrame, alerts: pd.DataFrame,
             colors: Mapping[str, str], measure: str, lo: pd.Timestamp,
-            hi: pd.Timestamp) -> None:
+            hi: pd.Timestamp, lang: str = "en") -> None:
     xs, ys, texts, marker_colors, meanings = [], [], [], [], []
     top = float(df[measure].max())
     for row in alerts.itertuples(index=False):
@@ -113,26 +114,32 @@ def _spikes(fig: go.Figure, df: pd.DataFrame, alerts: pd.DataFrame,
         color = color_of(row.brand, colors)
         fig.add_vrect(x0=max(start, lo), x1=min(stop, hi), fillcolor=color,
                       opacity=SPIKE_OPACITY, line_width=0, layer="below")
-        what = (f"volume ×{row.ratio:.1f}" if row.kind == "volume"
-                else f"negative share ×{row.ratio:.1f}" if pd.notna(row.ratio)
-                else "negative share up")
-        where = f" on {plain(row.source)}" if getattr(row, "source", None) else ""
+        ratio = (f"{row.ratio:.1f}" if lang == "en" else f"{row.ratio:.1f}".replace(".", ",")
+                 ) if pd.notna(row.ratio) else ""
+        what = (gettext("volume ×{ratio}", lang).format(ratio=ratio) if row.kind == "volume"
+                else gettext("negative share ×{ratio}", lang).format(ratio=ratio) if ratio
+                else gettext("negative share up", lang))
+        source = getattr(row, "source", None)
+        texts.append((gettext("Spike · {brand} on {source}: {what} since {day}", lang)
+                      if source else gettext("Spike · {brand}: {what} since {day}", lang))
+                     .format(brand=row.brand, source=plain(source), what=what,
+                             day=day_text(start, lang)))
         xs.append(max(start, lo))
         ys.append(top)
-        texts.append(f"Spike · {row.brand}{where}: {what} since {start:%d %b}")
         marker_colors.append(color)
         meanings.append(meaning(brand=row.brand, source=getattr(row, "source", None),
                                 start=start, end=pd.Timestamp(row.ended_at)))
     if xs:
         fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="markers", name="Spikes", text=texts, customdata=meanings,
+            x=xs, y=ys, mode="markers", name=gettext("Spikes", lang), text=texts,
+            customdata=meanings,
             marker={"symbol": "triangle-down", "size": 16, "color": marker_colors,
                     "line": {"width": 1, "color": "#31333f"}},
             hovertemplate="%{text}<extra></extra>"))
 
 
 def _changes(fig: go.Figure, changes: pd.DataFrame, colors: Mapping[str, str],
-             lo: pd.Timestamp, hi: pd.Timestamp) -> None:
+             lo: pd.Timestamp, hi: pd.Timestamp, lang: str = "en") -> None:
     rows = changes[(pd.to_datetime(changes["published_at"]) >= lo)
                    & (pd.to_datetime(changes["published_at"]) < hi)]
     if rows.empty:
@@ -145,42 +152,50 @@ def _changes(fig: go.Figure, changes: pd.DataFrame, colors: Mapping[str, str],
                 for b, source, moment in zip(first_brand, sources, moments, strict=True)]
     fig.add_trace(go.Scatter(
         x=moments, y=[0] * len(rows), mode="markers",
-        name="Page changes", text=[plain(t) for t in rows["title"]],
-        customdata=with_meanings([plain(b) or "no brand" for b in rows["brand"]], meanings),
+        name=gettext("Page changes", lang), text=[plain(t) for t in rows["title"]],
+        customdata=with_meanings([plain(b) or gettext("no brand", lang) for b in rows["brand"]],
+                                 meanings),
         marker={"symbol": "diamond", "size": 14, "line": {"width": 1, "color": "#31333f"},
                 "color": [color_of(b, colors) if b else "#808495" for b in first_brand]},
-        hovertemplate="Page change · %{customdata[0]}: %{text}<extra></extra>"))
+        hovertemplate=gettext("Page change", lang)
+                      + " · %{customdata[0]}: %{text}<extra></extra>"))
 
 
 def comparison_chart(df: pd.DataFrame, colors: Mapping[str, str], now_label: str = "This period",
                      before_label: str = "Previous period", title: str | None = None,
                      height: int = HEIGHT, now_days: tuple[date, date] | None = None,
-                     before_days: tuple[date, date] | None = None) -> go.Figure:
+                     before_days: tuple[date, date] | None = None,
+                     lang: str = "en") -> go.Figure:
     """Mentions per brand in two periods, side by side: the earlier pale, the current solid.
 
     ``df`` has the columns of :func:`store.trends.compare_periods`. The change is written
     above the current bar so the chart reads without hovering. Each bar's customdata is its
     meaning (see :mod:`charts.drill`): its brand, and its period's first and last days when
-    ``now_days`` and ``before_days`` give them.
+    ``now_days`` and ``before_days`` give them. Its texts are in ``lang`` (the labels and
+    ``title`` come translated).
     """
     if df.empty or (df["mentions"].sum() == 0 and df["mentions_before"].sum() == 0):
-        return empty_figure("No mentions in either period", title, height)
+        return empty_figure(gettext("No mentions in either period", lang), title, height)
     brands = list(df["brand"])
     bar_colors = [color_of(b, colors) for b in brands]
-    changes = ["new" if pd.isna(c) else f"{c:+.0%}" for c in df["change"]]
+    changes = [gettext("new", lang) if pd.isna(c)
+               else f"{c:+.0%}" if lang == "en" else signed_percent(c, lang).replace("−", "-")
+               for c in df["change"]]
+    mentions = gettext("mentions", lang)
     before, now = ([meaning(brand=b, start=days[0], end=days[1]) if days else meaning(brand=b)
                     for b in brands] for days in (before_days, now_days))
     fig = go.Figure()
     fig.add_trace(go.Bar(x=brands, y=df["mentions_before"], name=before_label,
                          marker={"color": bar_colors, "opacity": 0.35}, customdata=before,
-                         hovertemplate="%{x}: %{y:,} mentions<extra>" + before_label + "</extra>"))
+                         hovertemplate=f"%{{x}}: %{{y:,}} {mentions}<extra>{before_label}</extra>"))
     fig.add_trace(go.Bar(x=brands, y=df["mentions"], name=now_label,
                          marker={"color": bar_colors}, text=changes, textposition="outside",
                          customdata=now,
                          cliponaxis=False,
-                         hovertemplate="%{x}: %{y:,} mentions (%{text})<extra>" + now_label
-                                       + "</extra>"))
+                         hovertemplate=f"%{{x}}: %{{y:,}} {mentions} (%{{text}})<extra>{now_label}"
+                                       "</extra>"))
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     fig.update_yaxes(rangemode="tozero", tickformat=",d", fixedrange=True)
     fig.update_xaxes(fixedrange=True)
-    return styled(fig, title or "Mentions: this period vs the previous one", height)
+    return localized(styled(fig, title or gettext("Mentions: this period vs the previous one",
+                                                  lang), height), lang)

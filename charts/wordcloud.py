@@ -13,7 +13,8 @@ from PIL import Image, ImageDraw, ImageFont
 from wordcloud import WordCloud
 
 from charts.drill import meaning
-from charts.style import empty_figure, plain, styled
+from charts.style import empty_figure, localized, plain, styled
+from i18n.catalog import gettext
 
 # On screen a cloud sits in a third of a wall screen, about 600 pixels wide: drawing it bigger
 # only costs time (the layout grows with the canvas). Reports print it larger.
@@ -155,7 +156,7 @@ def word_areas(cloud: WordCloud) -> list[tuple[str, list[tuple[int, int, int, in
 
 
 def _hit_areas(cloud: WordCloud, counts: dict[str, float], color: str,
-               brand: str | None) -> go.Bar:
+               brand: str | None, lang: str = "en") -> go.Bar:
     """Invisible bars over the words: plotly reports a click on them, never on an image."""
     boxes = [(word, box) for word, spans in word_areas(cloud) for box in spans]
     shown = [[plain(word), int(counts.get(word, 0)),
@@ -166,28 +167,31 @@ def _hit_areas(cloud: WordCloud, counts: dict[str, float], color: str,
         width=[box[3] - box[1] for _, box in boxes], customdata=shown,
         marker={"color": "rgba(0, 0, 0, 0)", "line": {"width": 0}}, showlegend=False,
         hoverlabel={"bgcolor": color},
-        hovertemplate="%{customdata[0]}: %{customdata[1]:,} mentions<extra></extra>")
+        hovertemplate="%{customdata[0]}: %{customdata[1]:,} " + gettext("mentions", lang)
+                      + "<extra></extra>")
 
 
 def wordcloud_chart(df: pd.DataFrame, color: str, title: str | None = None,
                     height: int = 340, brand: str | None = None,
-                    size: tuple[int, int] = (WIDTH, HEIGHT)) -> go.Figure:
+                    size: tuple[int, int] = (WIDTH, HEIGHT), lang: str = "en") -> go.Figure:
     """A figure holding the word cloud of ``df`` (``term``, ``n``), or a note when empty.
 
     The terms are also listed in the figure's hover-free metadata (``layout.meta``), so
     tests and exports can read which words are drawn. Invisible bars lie over the words: the
     hover names a word and its mentions, and each bar's customdata ends with its meaning (the
     word, and ``brand``; see :mod:`charts.drill`). ``size`` is the image's in pixels
-    (:data:`PRINT_SIZE` for a report).
+    (:data:`PRINT_SIZE` for a report). Its texts are in ``lang``.
     """
     if df.empty:
-        return empty_figure("No key terms for this brand in this period.", title, height)
+        return empty_figure(gettext("No key terms for this brand in this period.", lang),
+                            title, height)
     cloud = _cloud(df, color, *size)
     width, tall = _drawn_size(cloud)
     source = "data:image/png;base64," + base64.b64encode(_png(cloud)).decode("ascii")
     counts = {str(t): float(n) for t, n in zip(df["term"], df["n"], strict=True)}
     fig = go.Figure(go.Image(source=source, hoverinfo="skip"))
-    fig.add_trace(_hit_areas(cloud, counts, color, brand))
+    fig.add_trace(_hit_areas(cloud, counts, color, brand, lang))
+    localized(fig, lang)
     # The bars would otherwise turn the image's axes back upright and unlock its aspect ratio:
     # pin them where the image alone puts them.
     fig.update_xaxes(visible=False, range=[-0.5, width - 0.5], fixedrange=True)

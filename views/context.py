@@ -59,13 +59,13 @@ def view_for(db: Path | str, info: DataInfo, brands: pd.DataFrame, choices: flt.
     """The :class:`View` for ``choices`` in language ``lang``: the same for the app's frame
     and for a report."""
     chosen = flt.to_filters(choices, options)
-    shown, previous = flt.describe(choices, chosen, options)
+    shown, previous = flt.describe(choices, chosen, options, lang)
     own = next((str(n) for n, o in zip(brands["name"], brands["own"], strict=True) if o), None)
     return View(
         db=Path(db), info=info, filters=chosen, previous=chosen.previous(),
         period_text=shown, previous_text=previous, colors=brand_colors(brands), own=own,
-        grain=flt.grain_for(chosen, options), dimensions_text=flt.describe_dimensions(choices),
-        lang=lang)
+        grain=flt.grain_for(chosen, options),
+        dimensions_text=flt.describe_dimensions(choices, lang), lang=lang)
 
 
 def parse_choices(db: Path | str, params: dict[str, list[str]]) -> tuple[flt.Choices,

@@ -6,19 +6,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from i18n.catalog import gettext, ngettext
 from store.filters import SENTIMENTS, Filters
 from views import format as fmt
-from views.labels import TONES
+from views.labels import TONES, _
 
 # Period presets, counted back from the newest day in the database (not from today: a demo
 # or a paused watch may end months ago).
+# The names are English msgids: shown through ``gettext(name, lang)``.
 PERIODS: dict[str, str] = {
-    "7d": "7 days", "30d": "30 days", "90d": "90 days", "quarter": "Quarter", "all": "All",
-    "custom": "Custom",
+    "7d": _("7 days"), "30d": _("30 days"), "90d": _("90 days"), "quarter": _("Quarter"),
+    "all": _("All"), "custom": _("Custom"),
 }
 PERIOD_NAMES: dict[str, str] = {
-    "7d": "Last 7 days", "30d": "Last 30 days", "90d": "Last 90 days", "quarter": "This quarter",
-    "all": "All dates", "custom": "Custom dates",
+    "7d": _("Last 7 days"), "30d": _("Last 30 days"), "90d": _("Last 90 days"),
+    "quarter": _("This quarter"), "all": _("All dates"), "custom": _("Custom dates"),
 }
 DEFAULT_PERIOD = "30d"
 _PRESET_DAYS = {"7d": 7, "30d": 30, "90d": 90}
@@ -33,8 +35,9 @@ PARAMS = ("period", "from", "to", *LIST_PARAMS)
 MAX_VALUES = 100
 MAX_DATE_CHARS = 10
 
-# How a dimension's values read in words.
-LABELS = {"langs": fmt.language, "sentiments": lambda v: TONES.get(v, str(v))}
+# How a dimension's values read in words, in a language.
+LABELS = {"langs": fmt.language,
+          "sentiments": lambda v, lang="en": gettext(TONES.get(v, str(v)), lang)}
 
 
 @dataclass(frozen=True)
@@ -189,37 +192,49 @@ def grain_for(filters: Filters, options: Options) -> str:
     return "week" if days <= 550 else "month"
 
 
-def describe(choices: Choices, filters: Filters, options: Options) -> tuple[str, str | None]:
-    """Say in words which days are shown and which days they are compared with.
+def describe(choices: Choices, filters: Filters, options: Options, lang: str = "en"
+             ) -> tuple[str, str | None]:
+    """Say in words, in ``lang``, which days are shown and which days they are compared with.
 
     Returns ``(shown, previous)``; ``previous`` is None when all dates are shown.
     """
-    name = PERIOD_NAMES[choices.period]
+    name = gettext(PERIOD_NAMES[choices.period], lang)
     if filters.start is None or filters.end is None:
-        return f"{name}: {fmt.span(options.first_day, options.last_day)}", None
-    shown = f"{name}: {fmt.span(filters.start, filters.end)}"
+        return gettext("{period}: {days}", lang).format(
+            period=name, days=fmt.span(options.first_day, options.last_day, lang)), None
+    shown = gettext("{period}: {days}", lang).format(
+        period=name, days=fmt.span(filters.start, filters.end, lang))
     if choices.period not in _PRESET_DAYS:
-        shown += f" ({fmt.days(filters.days)})"
+        shown += f" ({fmt.days(filters.days, lang)})"
     previous = filters.previous()
-    return shown, (f"the previous {fmt.days(filters.days)}: "
-                   f"{fmt.span(previous.start, previous.end)}")
+    return shown, ngettext("the previous {n} day: {days}", "the previous {n} days: {days}",
+                           filters.days, lang).format(n=fmt.count(filters.days, lang),
+                                                      days=fmt.span(previous.start,
+                                                                    previous.end, lang))
 
 
-def describe_dimensions(choices: Choices) -> str:
-    """The dimension filters in words, for the header of every page."""
+# Each dimension, and how it reads when nothing is chosen (said only for brands and sources).
+_EVERYTHING = (("brands", _("all brands")), ("kinds", None), ("sources", _("all sources")),
+               ("langs", None), ("sentiments", None))
+
+
+def describe_dimensions(choices: Choices, lang: str = "en") -> str:
+    """The dimension filters in words, in ``lang``, for the header of every page."""
     parts = []
-    for field, everything in (("brands", "all brands"), ("kinds", "all source kinds"),
-                              ("sources", "all sources"), ("langs", "all languages"),
-                              ("sentiments", "any sentiment")):
-        chosen = tuple(LABELS.get(field, str)(v) for v in getattr(choices, field))
+    for field, everything in _EVERYTHING:
+        label = LABELS.get(field)
+        chosen = tuple(label(v, lang=lang) if label else str(v)
+                       for v in getattr(choices, field))
         if chosen:
             parts.append(", ".join(chosen))
-        elif field in ("brands", "sources"):
-            parts.append(everything)
+        elif everything:
+            parts.append(gettext(everything, lang))
     return " · ".join(parts)
 
 
-def tone_ignored(filters: Filters, what: str) -> str:
-    """The sentence a view shows when a sentiment filter is set but ``what`` counts every tone
-    (terms, alerts and authors are kept per day and brand, not per tone)."""
-    return f"The sentiment filter does not narrow {what}." if filters.sentiments else ""
+def tone_ignored(filters: Filters, what: str, lang: str = "en") -> str:
+    """The sentence a view shows, in ``lang``, when a sentiment filter is set but ``what``
+    (already in ``lang``) counts every tone (terms, alerts and authors are kept per day and
+    brand, not per tone)."""
+    return (gettext("The sentiment filter does not narrow {what}.", lang).format(what=what)
+            if filters.sentiments else "")

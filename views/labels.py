@@ -2,21 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from i18n.catalog import gettext
+
+
+def _(message: str) -> str:
+    """Mark ``message`` for the catalog; it is translated where shown (:func:`name`)."""
+    return message
+
+
+# The values are English msgids: show them through :func:`name` (or ``gettext(value, lang)``).
 # Item kinds as stored in items.kind. Feeds collected by the `feeds` source kind are stored as
 # `rss`; both spellings read the same until the stored kind is unified.
-KIND_NAMES = {"reddit": "Reddit", "forum": "Forums", "rss": "News feeds", "feeds": "News feeds",
-              "web": "Web pages", "discourse": "Discourse", "hackernews": "Hacker News",
-              "file": "Imports", "demo": "Demo"}
+KIND_NAMES = {"reddit": "Reddit", "forum": _("Forums"), "rss": _("News feeds"),
+              "feeds": _("News feeds"), "web": _("Web pages"), "discourse": "Discourse",
+              "hackernews": "Hacker News", "file": _("Imports"), "demo": _("Demo"),
+              "bluesky": "Bluesky", "mastodon": "Mastodon", "youtube": "YouTube",
+              "appstore": "App Store", "googleplay": "Google Play"}
 # Sentiment labels (items.sentiment_label, mentions.sentiment_label).
-TONES = {"positive": "Positive", "negative": "Negative", "neutral": "Neutral"}
+TONES = {"positive": _("Positive"), "negative": _("Negative"), "neutral": _("Neutral")}
 # What the Trends timeline can show.
-MEASURE_NAMES = {"mentions": "Mentions", "net_sentiment": "Net sentiment",
-                 "negative_share": "Negative share"}
+MEASURE_NAMES = {"mentions": _("Mentions"), "net_sentiment": _("Net sentiment"),
+                 "negative_share": _("Negative share")}
 # Why a post waits for an answer (store.community.needs_answer's reason).
-REASONS = {"question": "Question", "complaint": "Complaint"}
+REASONS = {"question": _("Question"), "complaint": _("Complaint")}
 # What Share of voice counts.
-UNITS = {"mentions": "Mentions", "stories": "Stories"}
+UNITS = {"mentions": _("Mentions"), "stories": _("Stories")}
 # The time steps Trends offers.
-GRAIN_NAMES = {"hour": "Hour", "day": "Day", "week": "Week"}
+GRAIN_NAMES = {"hour": _("Hour"), "day": _("Day"), "week": _("Week")}
 # Where an alert stands (store.alerts states).
-STATE_NAMES = {"new": "New", "seen": "Seen", "handled": "Handled"}
+STATE_NAMES = {"new": _("New"), "seen": _("Seen"), "handled": _("Handled")}
+# Kinds of authors, as store.community.authors names their segment.
+SEGMENTS = {"regular": _("regular"), "returning": _("returning"), "one-time": _("one-time")}
+
+
+def name(names: Mapping[str, str], code: object, lang: str = "en") -> str:
+    """The display name of ``code`` in one of the maps above, in ``lang``; a code the map
+    lacks is data (a source's own name…) and is shown as it is, untranslated."""
+    shown = names.get(str(code))
+    return str(code) if shown is None else gettext(shown, lang)
+
+
+def names(mapping: Mapping[str, str], lang: str = "en") -> dict[str, str]:
+    """The whole map with its display names in ``lang`` (for a chart's labels)."""
+    return {code: gettext(shown, lang) for code, shown in mapping.items()}
+
+
+# A source's health (store.alerts.source_health's status).
+HEALTH_NAMES = {"ok": _("ok"), "failing": _("failing"), "silent": _("silent"),
+                "never run": _("never run")}

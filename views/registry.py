@@ -6,8 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from i18n.catalog import gettext
 from views import sections
 from views.context import View, ViewError
+from views.labels import _
+from views.presence import build_presence
 from views.sections import Reader, Section, direct
 
 
@@ -35,25 +38,28 @@ class ViewSpec:
         ``read`` calls the store (a page passes its cached reader); ``choices`` are the page's
         own widgets (Share of voice's unit…), left at their defaults by a report.
         """
-        return self.builder(Section(self.key, self.title), view, read, **choices)
+        return self.builder(Section(self.key, gettext(self.title, view.lang)), view, read,
+                            **choices)
 
 
 VIEWS: tuple[ViewSpec, ...] = (
-    ViewSpec("overview", "Overview", "home", ":material/dashboard:", "pages/overview.py",
+    ViewSpec("overview", _("Overview"), "home", ":material/dashboard:", "pages/overview.py",
              sections.build_overview, default=True),
-    ViewSpec("share_of_voice", "Share of voice", "voice", ":material/pie_chart:",
+    ViewSpec("share_of_voice", _("Share of voice"), "voice", ":material/pie_chart:",
              "pages/share_of_voice.py", sections.build_share_of_voice),
-    ViewSpec("trends", "Trends", "over-time", ":material/trending_up:", "pages/trends.py",
+    ViewSpec("trends", _("Trends"), "over-time", ":material/trending_up:", "pages/trends.py",
              sections.build_trends),
-    ViewSpec("topics", "Topics", "themes", ":material/cloud:", "pages/topics.py",
+    ViewSpec("topics", _("Topics"), "themes", ":material/cloud:", "pages/topics.py",
              sections.build_topics),
-    ViewSpec("mentions", "Mentions", "items", ":material/forum:", "pages/mentions.py",
+    ViewSpec("mentions", _("Mentions"), "items", ":material/forum:", "pages/mentions.py",
              sections.build_mentions),
-    ViewSpec("alerts", "Alerts", "spikes", ":material/notifications_active:",
+    ViewSpec("alerts", _("Alerts"), "spikes", ":material/notifications_active:",
              "pages/alerts.py", sections.build_alerts),
-    ViewSpec("community", "Community", "people", ":material/groups:", "pages/community.py",
+    ViewSpec("community", _("Community"), "people", ":material/groups:", "pages/community.py",
              sections.build_community),
-    ViewSpec("sources", "Sources", "health", ":material/settings_input_antenna:",
+    ViewSpec("presence", _("Presence"), "channels", ":material/hub:", "pages/presence.py",
+             build_presence),
+    ViewSpec("sources", _("Sources"), "health", ":material/settings_input_antenna:",
              "pages/sources.py", sections.build_sources),
 )
 KEYS: tuple[str, ...] = tuple(v.key for v in VIEWS)

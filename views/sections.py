@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from charts.colors import color_of
 from charts.terms import topic_share_chart
 from charts.trends import comparison_chart, trend_chart
 from charts.wordcloud import PRINT_SIZE, wordcloud_chart
+from i18n.catalog import gettext, ngettext, translator
 from store import (
     alerts,
     community,
@@ -29,7 +31,18 @@ from store import (
 )
 from views import format as fmt
 from views.context import View
-from views.labels import KIND_NAMES, MEASURE_NAMES, REASONS, STATE_NAMES, TONES
+from views.labels import (
+    HEALTH_NAMES,
+    KIND_NAMES,
+    MEASURE_NAMES,
+    REASONS,
+    SEGMENTS,
+    STATE_NAMES,
+    TONES,
+    _,
+    name,
+    names,
+)
 
 T = TypeVar("T")
 # How a builder calls a store read: ``read(query, db, *args)``. Pages pass ui.state.read, which
@@ -88,61 +101,108 @@ class Section:
 
 def build_overview(section: Section, view: View, read: Reader = direct) -> Section:
     """The Overview page: mentions, share of voice and net sentiment tiles, and its two charts."""
+    _, lang = translator(view.lang), view.lang
     now = read(queries.tiles, view.db, view.filters)
     before = read(queries.tiles, view.db, view.previous) if view.previous else None
     before = before if before is not None and before.mentions else None
-    compared = f"vs previous {fmt.days(view.filters.days)}" if before else None
+    compared = _("vs previous {days}").format(days=fmt.days(view.filters.days, lang)) \
+        if before else None
     section.tiles.append(Tile(
-        "Mentions", fmt.count(now.mentions),
-        fmt.count_change(now.mentions, before.mentions) if before else None, compared))
+        _("Mentions"), fmt.count(now.mentions, lang),
+        fmt.count_change(now.mentions, before.mentions, lang) if before else None, compared))
     own_shown = view.own is not None and (not view.filters.brands
                                           or view.own in view.filters.brands)
     show_share = own_shown and now.own_share is not None
     section.tiles.append(Tile(
-        f"Share of voice · {view.own}" if view.own else "Share of voice",
-        fmt.percent(now.own_share) if show_share else "—",
-        fmt.points_change(now.own_share, before.own_share)
+        _share_label(view), fmt.percent(now.own_share, lang=lang) if show_share else "—",
+        fmt.points_change(now.own_share, before.own_share, lang=lang)
         if show_share and before and before.own_share is not None else None,
         compared if show_share else None))
     section.tiles.append(Tile(
-        "Net sentiment", fmt.signed_percent(now.net_sentiment),
-        fmt.points_change(now.net_sentiment, before.net_sentiment)
+        _("Net sentiment"), fmt.signed_percent(now.net_sentiment, lang=lang),
+        fmt.points_change(now.net_sentiment, before.net_sentiment, lang=lang)
         if before and now.net_sentiment is not None and before.net_sentiment is not None
         else None,
-        f"{fmt.count(now.positive)} positive, {fmt.count(now.negative)} negative"))
+        _("{positive} positive, {negative} negative").format(
+            positive=fmt.count(now.positive, lang), negative=fmt.count(now.negative, lang))))
     states = tuple(sorted(alerts.alert_states(view.db).items()))
-    section.tiles.append(Tile("Open alerts",
-                              fmt.count(read(alerts.alert_count, view.db, view.filters, states)),
-                              note="spikes not yet handled"))
+    section.tiles.append(Tile(
+        _("Open alerts"),
+        fmt.count(read(alerts.alert_count, view.db, view.filters, states), lang),
+        note=_("spikes not yet handled")))
     if now.mentions == 0:
-        section.notes.append("No mention matches these filters in this period.")
+        section.notes.append(_(NO_MENTION))
         return section
     sov = read(queries.share_of_voice, view.db, view.filters, view.grain)
     volume = read(queries.volume_by_brand, view.db, view.filters)
     section.figures.append(("share_of_voice", charts.share_of_voice_chart(
-        sov, view.colors, view.grain, title=f"Share of voice per {view.grain}")))
-    section.figures.append(("volume", charts.volume_chart(volume, view.colors)))
-    partial = {"week": " Weeks start on Monday, so the first and last may be partial.",
-               "month": " The first and last months may be partial."}.get(view.grain, "")
-    section.notes.append(f"Share of voice: each brand's part of the mentions of all the brands "
-                         f"shown, per {view.grain}.{partial}")
+        sov, view.colors, view.grain, lang=lang,
+        title=_("Share of voice per {grain}").format(grain=_(view.grain)))))
+    section.figures.append(("volume", charts.volume_chart(
+        volume, view.colors, title=_("Mentions per brand"), lang=lang)))
+    partial = {"week": _(" Weeks start on Monday, so the first and last may be partial."),
+               "month": _(" The first and last months may be partial.")}.get(view.grain, "")
+    section.notes.append(_("Share of voice: each brand's part of the mentions of all the brands "
+                           "shown, per {grain}.").format(grain=_(view.grain)) + partial)
     return section
+
+
+# The note of a view with nothing to show.
+NO_MENTION = _("No mention matches these filters in this period.")
+
+
+def _share_label(view: View) -> str:
+    """The share of voice tile's label: of our brand, when one is marked."""
+    _ = translator(view.lang)
+    return _("Share of voice · {brand}").format(brand=view.own) if view.own \
+        else _("Share of voice")
 
 
 TOP_MENTIONS = 25
 
 
-def _pct(value: object, digits: int = 1) -> str:
-    return "—" if value is None or pd.isna(value) else fmt.percent(float(value), digits)
+def _pct(value: object, digits: int = 1, lang: str = "en") -> str:
+    return "—" if value is None or pd.isna(value) else fmt.percent(float(value), digits, lang)
 
 
-def _health_table(status: pd.DataFrame) -> Table:
+def _health_table(status: pd.DataFrame, lang: str = "en") -> Table:
     """Each source's state and last success, from :func:`store.alerts.source_health`."""
-    return Table("Sources", pd.DataFrame({
-        "Source": status["name"], "Kind": status["kind"], "Status": status["status"],
-        "Why": status["reason"].fillna(""),
-        "Last success": [fmt.moment(None if pd.isna(t) else pd.Timestamp(t).to_pydatetime())
-                         for t in status["last_success"]]}))
+    _ = translator(lang)
+    return Table(_("Sources"), pd.DataFrame({
+        _("Source"): status["name"], _("Kind"): [name(KIND_NAMES, k, lang)
+                                                 for k in status["kind"]]
+        if lang != "en" else status["kind"],
+        _("Status"): [name(HEALTH_NAMES, s, lang) for s in status["status"]],
+        _("Why"): [_reason(r, lang) for r in status["reason"].fillna("")],
+        _("Last success"): [fmt.moment(None if pd.isna(t) else pd.Timestamp(t).to_pydatetime(),
+                                       lang) for t in status["last_success"]]}))
+
+
+# How store.alerts.source_health says why a source is unhealthy, to be said in another language.
+_REASONS = (
+    (re.compile(r"^never collected$"), _("never collected")),
+    (re.compile(r"^collecting$"), _("collecting")),
+    (re.compile(r"^last (?P<n>\d+) run\(s\) failed: (?P<error>.*)$"),
+     _("last {n} run(s) failed: {error}")),
+    (re.compile(r"^no new item for (?P<hours>[\d,]+) h \(runs every (?P<every>[\d.]+) h\)$"),
+     _("no new item for {hours} h (runs every {every} h)")),
+    (re.compile(r"^no item ever, first run (?P<hours>[\d,]+) h ago$"),
+     _("no item ever, first run {hours} h ago")),
+)
+
+
+def _reason(reason: str, lang: str) -> str:
+    """A source's health reason in ``lang`` (as the store writes it in English)."""
+    if lang == "en":
+        return reason
+    for pattern, message in _REASONS:
+        found = pattern.match(reason)
+        if found:
+            values = {k: fmt.count(int(v.replace(",", "")), lang) if k == "hours"
+                      else fmt.decimal(float(v), 0 if float(v).is_integer() else 1, lang)
+                      if k == "every" else v for k, v in found.groupdict().items()}
+            return gettext(message, lang).format(**values)
+    return reason
 
 
 def _joined(value: object) -> str:
@@ -160,12 +220,13 @@ def build_share_of_voice(section: Section, view: View, read: Reader = direct,
     ``unit`` is ``mentions`` (every item naming a brand) or ``stories`` (copies of one text
     count once).
     """
+    _, lang = translator(view.lang), view.lang
     if unit == "mentions":
         over_time = read(queries.share_of_voice, view.db, view.filters, view.grain)
     else:
         over_time = read(stories.share_of_voice_stories, view.db, view.filters, view.grain)
     if over_time.empty:
-        section.notes.append("No mention matches these filters in this period.")
+        section.notes.append(_(NO_MENTION))
         return section
     totals = read(stories.totals, view.db, view.filters)
     ranks = read(stories.ranking, view.db, view.filters, view.grain, unit)
@@ -173,47 +234,53 @@ def build_share_of_voice(section: Section, view: View, read: Reader = direct,
     total = sum(counted.values())
     standing = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
     own_shown = view.own is not None and view.own in counted
-    place = next((i + 1 for i, (b, _) in enumerate(standing) if b == view.own), None)
+    place = next((i + 1 for i, (b, _n) in enumerate(standing) if b == view.own), None)
     mentions, distinct = int(totals["mentions"].sum()), int(totals["stories"].sum())
+    units = _(unit)
     section.tiles += [
-        Tile(f"Share of voice · {view.own}" if view.own else "Share of voice",
-             fmt.percent(counted[view.own] / total) if own_shown and total else "—",
-             help=f"{view.own}'s part of all the {unit} of the brands shown."
-             if view.own else "Mark your brand with `own = true` in watch.toml."),
-        Tile("Rank", f"#{place} of {len(standing)}" if own_shown else "—",
-             help=f"Where {view.own or 'your brand'} stands among the brands shown, by {unit} "
-                  "over the whole period."),
-        Tile("Stories", fmt.count(distinct), note=f"from {fmt.count(mentions)} mentions",
-             help=f"{fmt.count(mentions)} mentions make {fmt.count(distinct)} distinct "
-                  "stories: copies of one text (syndicated press releases, copied posts) "
-                  "count once."),
+        Tile(_share_label(view),
+             fmt.percent(counted[view.own] / total, lang=lang) if own_shown and total else "—",
+             help=_("{brand}'s part of all the {unit} of the brands shown.").format(
+                 brand=view.own, unit=units)
+             if view.own else _("Mark your brand with `own = true` in watch.toml.")),
+        Tile(_("Rank"), _("#{place} of {brands}").format(place=place, brands=len(standing))
+             if own_shown else "—",
+             help=_("Where {brand} stands among the brands shown, by {unit} over the whole "
+                    "period.").format(brand=view.own or _("your brand"), unit=units)),
+        Tile(_("Stories"), fmt.count(distinct, lang),
+             note=_("from {mentions} mentions").format(mentions=fmt.count(mentions, lang)),
+             help=_("{mentions} mentions make {stories} distinct stories: copies of one text "
+                    "(syndicated press releases, copied posts) count once.").format(
+                 mentions=fmt.count(mentions, lang), stories=fmt.count(distinct, lang))),
     ]
     section.figures += [
         ("share_over_time", breakdown.share_over_time_chart(over_time, view.colors, view.grain,
-                                                            unit)),
+                                                            unit, lang=lang)),
         ("volume_over_time", breakdown.volume_over_time_chart(over_time, view.colors,
-                                                              view.grain, unit)),
-        ("rank", breakdown.rank_chart(ranks, view.colors, view.own, view.grain, unit)),
+                                                              view.grain, unit, lang=lang)),
+        ("rank", breakdown.rank_chart(ranks, view.colors, view.own, view.grain, unit,
+                                      lang=lang)),
     ]
     by_kind = read(stories.share_by, view.db, view.filters, "kind", unit)
     by_lang = read(stories.share_by, view.db, view.filters, "lang", unit)
     by_tone = read(stories.share_by, view.db, view.filters, "sentiment_label", unit)
-    names = {str(v): fmt.language(v) for v in by_lang["value"]}
+    languages = {str(v): fmt.language(v, lang) for v in by_lang["value"]}
     section.figures += [
-        ("by_kind", breakdown.share_by_chart(by_kind, view.colors, "By source kind",
-                                             labels=KIND_NAMES, unit=unit,
-                                             dimension="kind")),
-        ("by_language", breakdown.share_by_chart(by_lang, view.colors, "By language",
-                                                 labels=names, unit=unit,
-                                                 dimension="lang")),
+        ("by_kind", breakdown.share_by_chart(by_kind, view.colors, _("By source kind"),
+                                             labels=names(KIND_NAMES, lang), unit=unit,
+                                             dimension="kind", lang=lang)),
+        ("by_language", breakdown.share_by_chart(by_lang, view.colors, _("By language"),
+                                                 labels=languages, unit=unit,
+                                                 dimension="lang", lang=lang)),
         ("by_tone", breakdown.share_by_chart(by_tone, view.colors,
-                                             "Positive and negative share", labels=TONES,
+                                             _("Positive and negative share"),
+                                             labels=names(TONES, lang),
                                              values=["positive", "negative"], unit=unit,
-                                             height=300, dimension="sentiment")),
+                                             height=300, dimension="sentiment", lang=lang)),
     ]
-    section.notes.append(f"Each bar splits the {unit} of one source kind, language or tone "
-                         "between the brands shown. An item naming two brands counts once for "
-                         "each.")
+    section.notes.append(_("Each bar splits the {unit} of one source kind, language or tone "
+                           "between the brands shown. An item naming two brands counts once for "
+                           "each.").format(unit=units))
     return section
 
 
@@ -224,174 +291,209 @@ def trends_grains(view: View) -> tuple[list[str], str]:
     return grains, "day" if days <= 120 else "week"
 
 
+def trends_notes(spikes: int, changes: int, lang: str = "en") -> str:
+    """The Trends timeline's caption: how many spikes and page changes it marks, in ``lang``."""
+    notes = []
+    if spikes:
+        notes.append(ngettext("Shaded bands: the {n} spike found in this period",
+                              "Shaded bands: the {n} spikes found in this period", spikes,
+                              lang).format(n=fmt.count(spikes, lang)))
+    if changes:
+        notes.append(ngettext("diamonds: {n} change on watched competitor pages",
+                              "diamonds: {n} changes on watched competitor pages", changes,
+                              lang).format(n=fmt.count(changes, lang)))
+    return "; ".join(notes) + "." if notes else ""
+
+
 def build_trends(section: Section, view: View, read: Reader = direct, grain: str | None = None,
                  measure: str = "mentions") -> Section:
     """The Trends page: ``measure`` per ``grain`` with spikes and page changes, and this period
     against the previous one (by default mentions per day, per week past 120 days)."""
+    _, lang = translator(view.lang), view.lang
     grains, default = trends_grains(view)
     grain = grain if grain in grains else default
     series = read(trends.volume_over_time, view.db, view.filters, grain)
     if series.empty:
-        section.notes.append("No mention matches these filters in this period.")
+        section.notes.append(_(NO_MENTION))
         return section
     spikes = read(alerts.list_alerts, view.db, view.filters)
     changes = read(snapshots.page_changes, view.db, replace(view.filters, kinds=(), langs=()))
     section.figures.append(("timeline", trend_chart(
-        series, view.colors, grain, measure, alerts=spikes, changes=changes,
-        title=f"{MEASURE_NAMES[measure]} per {grain}")))
-    notes = []
-    if not spikes.empty:
-        notes.append(f"Shaded bands: the {fmt.count(len(spikes))} spike(s) found in this period")
-    if not changes.empty:
-        notes.append(f"diamonds: {fmt.count(len(changes))} change(s) on watched competitor "
-                     "pages")
-    if notes:
-        section.notes.append("; ".join(notes) + ".")
+        series, view.colors, grain, measure, alerts=spikes, changes=changes, lang=lang,
+        title=_("{measure} per {grain}").format(measure=_(MEASURE_NAMES[measure]),
+                                                grain=_(grain)))))
+    if lang == "en":
+        # English keeps its "spike(s)" wording until the pages say it the same way.
+        notes = []
+        if not spikes.empty:
+            notes.append(f"Shaded bands: the {fmt.count(len(spikes))} spike(s) found in this "
+                         "period")
+        if not changes.empty:
+            notes.append(f"diamonds: {fmt.count(len(changes))} change(s) on watched competitor "
+                         "pages")
+        caption = "; ".join(notes) + "." if notes else ""
+    else:
+        caption = trends_notes(len(spikes), len(changes), lang)
+    if caption:
+        section.notes.append(caption)
     if view.previous is None:
-        section.notes.append("All dates are shown: no comparison with a previous period.")
+        section.notes.append(_("All dates are shown: no comparison with a previous period."))
         return section
     compared = read(trends.compare_periods, view.db, view.filters, view.previous)
     section.figures.append(("comparison", comparison_chart(
-        compared, view.colors, now_label=fmt.span(view.filters.start, view.filters.end),
-        before_label=fmt.span(view.previous.start, view.previous.end),
-        title=f"Mentions per brand vs {view.previous_text or 'the previous period'}",
+        compared, view.colors, now_label=fmt.span(view.filters.start, view.filters.end, lang),
+        before_label=fmt.span(view.previous.start, view.previous.end, lang),
+        title=_("Mentions per brand vs {previous}").format(
+            previous=view.previous_text or _("the previous period")),
         now_days=(view.filters.start, view.filters.end),
-        before_days=(view.previous.start, view.previous.end))))
+        before_days=(view.previous.start, view.previous.end), lang=lang)))
+    before = _("Before")
+    # The three "Before" columns differ by trailing blanks: a frame's columns must be unique.
     table = pd.DataFrame({
-        "Brand": compared["brand"],
-        "Mentions": [fmt.count(v) for v in compared["mentions"]],
-        "Before": [fmt.count(v) for v in compared["mentions_before"]],
-        "Change": [_pct(v) for v in compared["change"]],
-        "Net sentiment": [_pct(v) for v in compared["net_sentiment"]],
-        "Before ": [_pct(v) for v in compared["net_sentiment_before"]],
-        "Negative": [_pct(v) for v in compared["negative_share"]],
-        "Before  ": [_pct(v) for v in compared["negative_share_before"]],
+        _("Brand"): compared["brand"],
+        _("Mentions"): [fmt.count(v, lang) for v in compared["mentions"]],
+        before: [fmt.count(v, lang) for v in compared["mentions_before"]],
+        _("Change"): [_pct(v, lang=lang) for v in compared["change"]],
+        _("Net sentiment"): [_pct(v, lang=lang) for v in compared["net_sentiment"]],
+        before + " ": [_pct(v, lang=lang) for v in compared["net_sentiment_before"]],
+        _("Negative"): [_pct(v, lang=lang) for v in compared["negative_share"]],
+        before + "  ": [_pct(v, lang=lang) for v in compared["negative_share_before"]],
     })
-    section.tables.append(Table("This period compared with the previous one", table))
+    section.tables.append(Table(_("This period compared with the previous one"), table))
     return section
 
 
 def build_topics(section: Section, view: View, read: Reader = direct) -> Section:
     """The Topics page: a word cloud per brand, key terms, themes and emerging terms."""
+    _, lang = translator(view.lang), view.lang
     if not read(terms.has_terms, view.db):
-        section.notes.append("Key terms are computed after each collection; none are stored "
-                             "yet.")
+        section.notes.append(_("Key terms are computed after each collection; none are stored "
+                               "yet."))
         return section
     words = read(terms.key_terms, view.db, view.filters, 60)
     brands = [b for b in view.colors if not view.filters.brands or b in view.filters.brands]
     brands = [b for b in brands if b in set(words["brand"])] or brands
     if words.empty:
-        section.notes.append("No key term in this period.")
+        section.notes.append(_("No key term in this period."))
     else:
         for brand in brands:
             cloud = words[(words["brand"] == brand) & ~words["phrase"]]
             section.figures.append((f"cloud_{brand}", wordcloud_chart(
                 cloud[["term", "n"]], color_of(brand, view.colors), title=brand,
-                size=PRINT_SIZE)))
+                size=PRINT_SIZE, lang=lang)))
         rows = []
         for brand in brands:
             mine = words[words["brand"] == brand]
-            rows.append({"Brand": brand,
-                         "Key terms": ", ".join(mine[~mine["phrase"]]["term"].head(10)),
-                         "Key phrases": ", ".join(mine[mine["phrase"]]["term"].head(6))})
-        section.tables.append(Table("Key terms and phrases", pd.DataFrame(rows),
+            rows.append({_("Brand"): brand,
+                         _("Key terms"): ", ".join(mine[~mine["phrase"]]["term"].head(10)),
+                         _("Key phrases"): ", ".join(mine[mine["phrase"]]["term"].head(6))})
+        section.tables.append(Table(_("Key terms and phrases"), pd.DataFrame(rows),
                                     widths=(1, 3, 3)))
     found = read(terms.topics, view.db)
     shares = read(terms.topic_shares, view.db, view.filters)
     if not found.empty and not shares.empty:
         section.figures.append(("themes", topic_share_chart(
-            shares, view.colors, title="Share of each brand's conversation per theme")))
-        section.tables.append(Table("Themes", pd.DataFrame({
-            "Theme": found["label"],
-            "Its words": [", ".join(t[:12]) for t in found["top_terms"]]}), widths=(1, 3)))
+            shares, view.colors, title=_("Share of each brand's conversation per theme"),
+            lang=lang)))
+        section.tables.append(Table(_("Themes"), pd.DataFrame({
+            _("Theme"): found["label"],
+            _("Its words"): [", ".join(t[:12]) for t in found["top_terms"]]}), widths=(1, 3)))
     rising = read(terms.emerging_terms, view.db, view.filters)
     end = view.filters.end or view.info.last_day
     section.tables.append(Table(
-        "Emerging terms",
-        pd.DataFrame({"Brand": rising["brand"], "Term": rising["term"],
-                      "Last 7 days": [fmt.count(v) for v in rising["recent"]],
-                      "Expected": [f"{v:.1f}" for v in rising["expected"]],
-                      "× usual": [f"{v:.1f}" for v in rising["lift"]]}),
-        note=f"Words used at least twice as often in the 7 days up to {fmt.day(end)} as in "
-             "the 28 days before, relative to each brand's volume."))
+        _("Emerging terms"),
+        pd.DataFrame({_("Brand"): rising["brand"], _("Term"): rising["term"],
+                      _("Last 7 days"): [fmt.count(v, lang) for v in rising["recent"]],
+                      _("Expected"): [fmt.decimal(v, 1, lang) for v in rising["expected"]],
+                      _("× usual"): [fmt.decimal(v, 1, lang) for v in rising["lift"]]}),
+        note=_("Words used at least twice as often in the 7 days up to {day} as in the 28 "
+               "days before, relative to each brand's volume.").format(day=fmt.day(end, lang))))
     return section
 
 
 def build_mentions(section: Section, view: View, read: Reader = direct) -> Section:
     """The Mentions page: volume per brand and the most engaged mentions with their links."""
+    _, lang = translator(view.lang), view.lang
     volume = read(queries.volume_by_brand, view.db, view.filters)
     section.figures.append(("volume", charts.volume_chart(volume, view.colors, title=None,
-                                                          height=260)))
+                                                          height=260, lang=lang)))
     query = mentions.MentionQuery(sort="engaged", size=max(mentions.PAGE_SIZES))
     total = read(mentions.count, view.db, view.filters, query)
-    section.tiles.append(Tile("Items", fmt.count(total), note="naming the brands shown"))
+    section.tiles.append(Tile(_("Items"), fmt.count(total, lang),
+                              note=_("naming the brands shown")))
     top = read(mentions.export, view.db, view.filters, query, TOP_MENTIONS)
+    link = _("Link")
     table = pd.DataFrame({
-        "Published": [fmt.moment(t.to_pydatetime()) for t in top["published_at"]],
-        "Brands": [_joined(v) for v in top["brands"]],
-        "Source": top["source"], "Author": top["author"].fillna(""),
-        "Title / text": [(t if isinstance(t, str) and t else (x or ""))[:160]
-                         for t, x in zip(top["title"], top["text"], strict=True)],
-        "Engagement": [fmt.count(v) for v in top["engagement"]],
-        "Link": top["url"],
+        _("Published"): [fmt.moment(t.to_pydatetime(), lang) for t in top["published_at"]],
+        _("Brands"): [_joined(v) for v in top["brands"]],
+        _("Source"): top["source"], _("Author"): top["author"].fillna(""),
+        _("Title / text"): [(t if isinstance(t, str) and t else (x or ""))[:160]
+                            for t, x in zip(top["title"], top["text"], strict=True)],
+        _("Engagement"): [fmt.count(v, lang) for v in top["engagement"]],
+        link: top["url"],
     })
-    section.tables.append(Table(f"Top {TOP_MENTIONS} mentions by engagement", table,
-                                link="Link", widths=(2.2, 2.4, 1.2, 1.6, 5, 1.2, 3.2)))
+    section.tables.append(Table(_("Top {n} mentions by engagement").format(n=TOP_MENTIONS),
+                                table, link=link, widths=(2.2, 2.4, 1.2, 1.6, 5, 1.2, 3.2)))
     return section
 
 
-def alert_change(alert: Any) -> str:
+def alert_change(alert: Any, lang: str = "en") -> str:
     """How far above normal an alert (a row of :func:`store.alerts.list_alerts`) went."""
+    _ = translator(lang)
     if alert.kind == "volume":
-        return (f"mentions ×{alert.ratio:.1f} their usual level "
-                f"({fmt.count(round(alert.peak))} on the busiest day, "
-                f"{fmt.count(round(alert.baseline))} expected)")
-    return (f"negative share up to {fmt.percent(alert.peak, 0)} "
-            f"(usually {fmt.percent(alert.baseline, 0)})")
+        return _("mentions ×{ratio} their usual level ({peak} on the busiest day, {expected} "
+                 "expected)").format(ratio=fmt.decimal(alert.ratio, 1, lang),
+                                     peak=fmt.count(round(alert.peak), lang),
+                                     expected=fmt.count(round(alert.baseline), lang))
+    return _("negative share up to {peak} (usually {usual})").format(
+        peak=fmt.percent(alert.peak, 0, lang), usual=fmt.percent(alert.baseline, 0, lang))
 
 
 def build_alerts(section: Section, view: View, read: Reader = direct) -> Section:
     """The Alerts page: open and new alerts, each spike with its first posts, source health."""
+    _, lang = translator(view.lang), view.lang
     found = read(alerts.list_alerts, view.db, view.filters,
-                               tuple(sorted(alerts.alert_states(view.db).items())))
+                 tuple(sorted(alerts.alert_states(view.db).items())))
     sources_health = read(alerts.source_health, view.db)
     unhealthy = sources_health[sources_health["status"] != "ok"]
     section.tiles += [
-        Tile("Open alerts", fmt.count(int((found["state"] != "handled").sum()))),
-        Tile("New", fmt.count(int((found["state"] == "new").sum()))),
-        Tile("Unhealthy sources", fmt.count(len(unhealthy))),
+        Tile(_("Open alerts"), fmt.count(int((found["state"] != "handled").sum()), lang)),
+        Tile(_("New"), fmt.count(int((found["state"] == "new").sum()), lang)),
+        Tile(_("Unhealthy sources"), fmt.count(len(unhealthy), lang)),
     ]
+    columns = [_("Brand"), _("Source"), _("When"), _("What"), _("Mentions"), _("New words"),
+               _("State")]
+    link = _("Link")
     rows, posts = [], []
     for alert in found.head(40).itertuples(index=False):
         why = alert.explanation or {}
-        what = alert_change(alert)
         start = pd.Timestamp(alert.started_at).date()
         end = pd.Timestamp(alert.ended_at).date()
         words = ", ".join(t["term"] for t in (why.get("terms") or [])[:6])
-        rows.append({"Brand": alert.brand, "Source": alert.source or "all",
-                     "When": fmt.span(start, end), "What": what,
-                     "Mentions": fmt.count(why.get("mentions")), "New words": words,
-                     "State": STATE_NAMES.get(alert.state, str(alert.state))})
+        rows.append(dict(zip(columns, (
+            alert.brand, alert.source or _("all"), fmt.span(start, end, lang),
+            alert_change(alert, lang), fmt.count(why.get("mentions"), lang), words,
+            name(STATE_NAMES, alert.state, lang)), strict=True)))
         for post in (why.get("first_posts") or [])[:3]:
-            posts.append({"Alert": f"{alert.brand} · {fmt.span(start, end)}",
-                          "Source": post.get("source") or "",
-                          "Author": post.get("author") or "",
-                          "Title": post.get("title") or "", "Link": post.get("url") or ""})
-    section.tables.append(Table("Spikes and bad buzz", pd.DataFrame(
-        rows, columns=["Brand", "Source", "When", "What", "Mentions", "New words", "State"]),
-        widths=(1.3, 1, 1.7, 4, 1.1, 2.5, 1)))
+            posts.append({_("Alert"): f"{alert.brand} · {fmt.span(start, end, lang)}",
+                          _("Source"): post.get("source") or "",
+                          _("Author"): post.get("author") or "",
+                          _("Title"): post.get("title") or "", link: post.get("url") or ""})
+    section.tables.append(Table(_("Spikes and bad buzz"), pd.DataFrame(rows, columns=columns),
+                                widths=(1.3, 1, 1.7, 4, 1.1, 2.5, 1)))
     if posts:
-        section.tables.append(Table("First posts of each spike", pd.DataFrame(posts),
-                                    link="Link", widths=(2, 1, 1.5, 4, 3)))
-    section.tables.append(_health_table(sources_health))
+        section.tables.append(Table(_("First posts of each spike"), pd.DataFrame(posts),
+                                    link=link, widths=(2, 1, 1.5, 4, 3)))
+    section.tables.append(_health_table(sources_health, lang))
     return section
 
 
 def build_community(section: Section, view: View, read: Reader = direct) -> Section:
     """The Community page: authors, newcomers, segments, who waits for an answer, top posters."""
+    _, lang = translator(view.lang), view.lang
     segments = read(community.segments, view.db, view.filters)
     if segments.empty:
-        section.notes.append("No named author posted about the brands shown in this period.")
+        section.notes.append(_("No named author posted about the brands shown in this period."))
         return section
     arrivals = read(community.newcomers, view.db, view.filters, view.grain)
     waiting = read(community.needs_answer, view.db, view.filters, view.own)
@@ -399,46 +501,84 @@ def build_community(section: Section, view: View, read: Reader = direct) -> Sect
     once = int(segments["one_time"].sum())
     waiting_total = int(waiting["total"].iloc[0]) if len(waiting) else 0
     section.tiles += [
-        Tile("Authors", fmt.count(people)),
-        Tile("Posted once", fmt.percent(once / people if people else None)),
-        Tile("Newcomers", fmt.count(int(arrivals["newcomers"].sum()))),
-        Tile(f"Waiting · {view.own}" if view.own else "Waiting for an answer",
-             fmt.count(waiting_total) if view.own else "—"),
+        Tile(_("Authors"), fmt.count(people, lang)),
+        Tile(_("Posted once"), fmt.percent(once / people if people else None, lang=lang)),
+        Tile(_("Newcomers"), fmt.count(int(arrivals["newcomers"].sum()), lang)),
+        Tile(_("Waiting · {brand}").format(brand=view.own) if view.own
+             else _("Waiting for an answer"),
+             fmt.count(waiting_total, lang) if view.own else "—"),
     ]
     section.figures += [
-        ("newcomers", community_charts.newcomers_chart(arrivals, view.grain)),
-        ("segments", community_charts.segments_chart(segments)),
+        ("newcomers", community_charts.newcomers_chart(arrivals, view.grain, lang=lang)),
+        ("segments", community_charts.segments_chart(segments, _("Who posts, per source"),
+                                                     lang=lang)),
     ]
-    section.notes.append("Regulars: five posts or more, on at least two days. Came back: "
-                         "posted on two days or more. Posted once: every post on a single day.")
+    section.notes.append(_("Regulars: five posts or more, on at least two days. Came back: "
+                           "posted on two days or more. Posted once: every post on a single "
+                           "day."))
+    link = _("Link")
     if view.own is not None and not waiting.empty:
-        section.tables.append(Table(f"Waiting for an answer · {view.own}", pd.DataFrame({
-            "Posted": [fmt.moment(t.to_pydatetime()) for t in waiting["published_at"]],
-            "Why": waiting["reason"].map(REASONS).fillna(""),
-            "Author": waiting["author"].fillna(""), "Source": waiting["source"],
-            "Title / text": [(t if isinstance(t, str) and t else (x or ""))[:200]
-                             for t, x in zip(waiting["title"], waiting["text"], strict=True)],
-            "Link": waiting["url"]}), link="Link", widths=(2, 1.2, 1.6, 1, 5, 3.2),
-            note=f"The {len(waiting):,} newest of {waiting_total:,}."
+        section.tables.append(Table(
+            _("Waiting for an answer · {brand}").format(brand=view.own), pd.DataFrame({
+                _("Posted"): [fmt.moment(t.to_pydatetime(), lang)
+                              for t in waiting["published_at"]],
+                _("Why"): [name(REASONS, r, lang) if isinstance(r, str) else ""
+                           for r in waiting["reason"]],
+                _("Author"): waiting["author"].fillna(""), _("Source"): waiting["source"],
+                _("Title / text"): [(t if isinstance(t, str) and t else (x or ""))[:200]
+                                    for t, x in zip(waiting["title"], waiting["text"],
+                                                    strict=True)],
+                link: waiting["url"]}), link=link, widths=(2, 1.2, 1.6, 1, 5, 3.2),
+            note=_("The {shown} newest of {total}.").format(
+                shown=fmt.count(len(waiting), lang), total=fmt.count(waiting_total, lang))
             if waiting_total > len(waiting) else None))
     top = read(community.authors, view.db, view.filters, 50)
-    section.tables.append(Table("Top posters", pd.DataFrame({
-        "Author": top["author"], "Source": top["source"],
-        "Posts": [fmt.count(v) for v in top["posts"]],
-        "Days active": [fmt.count(v) for v in top["days"]],
-        "Replies": [fmt.count(v) for v in top["replies"]], "Kind": top["segment"],
-        "Brands": [_joined(v) for v in top["brands"]]}), widths=(2, 1, 1, 1, 1, 1.2, 4)))
+    section.tables.append(Table(_("Top posters"), pd.DataFrame({
+        _("Author"): top["author"], _("Source"): top["source"],
+        _("Posts"): [fmt.count(v, lang) for v in top["posts"]],
+        _("Days active"): [fmt.count(v, lang) for v in top["days"]],
+        _("Replies"): [fmt.count(v, lang) for v in top["replies"]],
+        _("Kind"): [name(SEGMENTS, s, lang) for s in top["segment"]],
+        _("Brands"): [_joined(v) for v in top["brands"]]}), widths=(2, 1, 1, 1, 1, 1.2, 4)))
     return section
+
+
+# The run log's columns (store.health.RUN_COLUMNS) and run states, as a reader names them.
+RUN_COLUMNS = {"source": _("Source"), "started_at": _("Started"), "finished_at": _("Finished"),
+               "status": _("Status"), "items_seen": _("Items seen"), "items_new": _("New items"),
+               "error": _("Error")}
+RUN_STATES = {"ok": _("ok"), "running": _("running"), "failed": _("failed"),
+              "error": _("error")}
+
+
+def _run_cell(column: str, value: object, lang: str) -> str:
+    """One cell of the run log, written in ``lang``."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if column in ("started_at", "finished_at"):
+        return fmt.moment(pd.Timestamp(value).to_pydatetime(), lang)
+    if column in ("items_seen", "items_new"):
+        return fmt.count(int(value), lang)
+    if column == "status":
+        return name(RUN_STATES, value, lang)
+    return str(value)
 
 
 def build_sources(section: Section, view: View, read: Reader = direct) -> Section:
     """The Sources page's health table: each source's state, last success and latest runs."""
+    _, lang = translator(view.lang), view.lang
     status = read(alerts.source_health, view.db)
-    section.tables.append(_health_table(status))
+    section.tables.append(_health_table(status, lang))
     runs = read(health.run_history, view.db)
-    section.tables.append(Table("Latest runs", runs.astype(str)))
+    if lang == "en":
+        runs = runs.astype(str)
+    else:
+        runs = pd.DataFrame({
+            _(RUN_COLUMNS.get(c, c)): [_run_cell(c, v, lang) for v in runs[c]]
+            for c in runs.columns})
+    section.tables.append(Table(_("Latest runs"), runs))
     brands = read(queries.brands, view.db)
-    section.tables.append(Table("Brands", pd.DataFrame({
-        "Brand": brands["name"], "Query": brands["query"],
-        "Ours": ["yes" if o else "" for o in brands["own"]]}), widths=(1, 5, 0.6)))
+    section.tables.append(Table(_("Brands"), pd.DataFrame({
+        _("Brand"): brands["name"], _("Query"): brands["query"],
+        _("Ours"): [_("yes") if o else "" for o in brands["own"]]}), widths=(1, 5, 0.6)))
     return section
