@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collectors.appstore import AppStoreCollector
 from collectors.base import Collector
 from collectors.bluesky import BlueskyCollector
 from collectors.demo import DemoCollector
@@ -9,6 +10,7 @@ from collectors.discourse import DiscourseCollector
 from collectors.feeds import FeedsCollector
 from collectors.file import FileCollector
 from collectors.forum import ForumCollector
+from collectors.googleplay import GooglePlayCollector
 from collectors.hackernews import HackerNewsCollector
 from collectors.mastodon import MastodonCollector
 from collectors.reddit import RedditCollector
@@ -28,6 +30,8 @@ REGISTRY: dict[str, type[Collector]] = {
     "bluesky": BlueskyCollector,
     "mastodon": MastodonCollector,
     "youtube": YoutubeCollector,
+    "appstore": AppStoreCollector,
+    "googleplay": GooglePlayCollector,
 }
 
 

@@ -627,8 +627,10 @@ class Fetcher:
         return self._follow(target, headers, self.settings.max_bytes, robots=self.respect_robots)
 
     def post(self, url: str, *, json_body: Any = None, headers: dict[str, str] | None = None,
-             accept: str | None = "application/json", params: dict | None = None) -> Response:
-        """POST ``json_body`` (serialised as JSON; no body when None) to ``url`` and return the
+             accept: str | None = "application/json", params: dict | None = None,
+             content: bytes | None = None, content_type: str | None = None) -> Response:
+        """POST ``json_body`` (serialised as JSON), or ``content`` as it is (of
+        ``content_type``), to ``url`` (no body when both are None) and return the
         final :class:`Response`, under the same rules as :meth:`get`: user agent, robots.txt,
         per-host delay, address policy, size cap, retries and failure classes.
 
@@ -638,7 +640,9 @@ class Fetcher:
         """
         target = self._parse(url, params)
         sent = {**(headers or {}), "Accept": accept or DEFAULT_ACCEPT}
-        body = None
+        body = content
+        if content is not None and content_type:
+            sent["Content-Type"] = content_type
         if json_body is not None:
             body = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
             sent["Content-Type"] = "application/json"
