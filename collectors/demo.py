@@ -114,6 +114,12 @@ BRANDS: tuple[dict[str, Any], ...] = (
 )
 OWN, ORBIS, CIEL, TILIA, ZEPHIR = range(5)
 BRAND_NAMES = tuple(b["name"] for b in BRANDS)
+# Each brand's own account, by its author name, and the replies written by it.
+OFFICIAL_BRANDS = {b["official"]: b["name"] for b in BRANDS}
+_OFFICIAL_BANKS = ("official", "official_sorry")
+# Where a brand's account never answers (the presence view's gap): Tilia stays off the forums.
+# Tested after the random draw, so every other item stays the same.
+_ABSENT = {(TILIA, "forum")}
 
 # Event dates, in days before the day after ``end`` (1 is the last day of the period).
 OUTAGE_DAY = 21
@@ -962,14 +968,16 @@ class _Generator:
             bank = "launch_reply" if r < 0.55 else "agree_pos" if r < 0.92 else "filler"
             literal = "opalia"
         elif th.intent in ("question", "versus"):
-            if first_answer and th.intent == "question" and rnd() < spec["official_rate"]:
+            if (first_answer and th.intent == "question" and rnd() < spec["official_rate"]
+                    and (brand, kind) not in _ABSENT):
                 bank, author = "official", spec["official"]
             else:
                 bank = ("answer_yes" if r < 0.44 else "answer_no" if r < 0.63
                         else "answer_maybe" if r < 0.82 else "neutral_reply" if r < 0.95
                         else "filler")
         elif th.intent == "complaint":
-            if first_answer and rnd() < spec["official_rate"] * 0.6:
+            if (first_answer and rnd() < spec["official_rate"] * 0.6
+                    and (brand, kind) not in _ABSENT):
                 bank, author = "official_sorry", spec["official"]
             else:
                 bank = ("agree_neg" if r < 0.5 else "counter" if r < 0.65 else "suggest" if r < 0.8
@@ -1011,6 +1019,9 @@ class _Generator:
             extra["event"] = th.event
         if bank == "suggest":
             extra["brand_tone"] = {BRAND_NAMES[s.brand2]: "positive"}
+        if bank in _OFFICIAL_BANKS:
+            # The brand's own account answering: its own voice (the presence view), not a mention.
+            extra["own_brand"] = OFFICIAL_BRANDS[author]
         return Item(source=self.source, kind=kind, text=text, url=url, title=None, author=author,
                     published_at=when, id=f"demo:{n}", lang=lang, score=score, comments=None,
                     parent_id=f"demo:{th.n}", extra=extra)

@@ -94,6 +94,8 @@ def status_item(status: Any, instance: str = "") -> Item | None:
         return None
     account = status.get("account") if isinstance(status.get("account"), dict) else {}
     acct = account.get("acct") if isinstance(account.get("acct"), str) else None
+    # The author's audience (reach): Mastodon gives it with every status.
+    extra["followers"] = _count(account.get("followers_count"))
     if acct and "@" not in acct:
         # A local account's acct has no host: add the one its profile lives on.
         host = urlsplit(account.get("url") or instance).hostname

@@ -19,6 +19,9 @@ def content_hash(item: Item) -> str:
     """Fingerprint of what the item says; a different hash on re-collection updates the row."""
     published = item.published_at.isoformat() if item.published_at else ""
     parts = (item.title or "", item.text or "", item.author or "", item.url or "", published)
+    if item.extra.get("own_brand"):
+        # Met first by a search, then in the brand's own feed: the row is updated to own voice.
+        parts += (str(item.extra["own_brand"]),)
     return hashlib.md5("\x00".join(parts).encode("utf-8", "replace"),
                        usedforsecurity=False).hexdigest()
 
@@ -57,7 +60,23 @@ class Analyser:
                 item.text, item.author,
                 published, collected_at, lang, sentiment, label, item.score,
                 item.comments, parent_item_id(item.parent_id), content_hash(item),
+                *_extras(item),
             ))
+            if item.extra.get("own_brand"):
+                # A brand's own post is its voice, not a mention: share of voice counts what
+                # others say (the presence view reads own posts from items.own_brand).
+                continue
             mention_rows.extend((item_id, brand, about, name, published, source, item.kind, lang)
                                 for brand, about, name in brands)
         return item_rows, mention_rows
+
+
+def _extras(item: Item) -> tuple:
+    """The optional columns some kinds fill: own brand, the author's followers, a rating."""
+    extra = item.extra
+    if not extra:
+        return (None, None, None)
+    followers, rating = extra.get("followers"), extra.get("rating")
+    return (extra.get("own_brand") or None,
+            int(followers) if isinstance(followers, (int, float)) and followers >= 0 else None,
+            int(rating) if isinstance(rating, (int, float)) and 0 <= rating <= 10 else None)

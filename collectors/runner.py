@@ -229,6 +229,8 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
         collector = REGISTRY[source.kind](source.name, source.settings)
         for item in collector.collect(ctx):
             item.source = source.name
+            if source.own:
+                item.extra["own_brand"] = source.own
             batch[item.item_id] = item
             result.seen += 1
             bar.update(1)

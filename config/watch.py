@@ -30,7 +30,13 @@ BRAND_KEYS = {
     "exclude": Option("str", None, help="Brand query whose matches never count for the brand."),
     "products": Option("list", [], help="Product names or queries that count for the brand "
                                         "(e.g. [\"iPhone\", '\"Apple Watch\"'])."),
+    "accounts": Option("table", {}, help="The brand's own accounts per channel, collected as its "
+                                         "own voice: bluesky, mastodon (@user@host), youtube "
+                                         "(channel id), web (a feed URL)."),
 }
+# Channels a brand's own account can be on, and the source kind that reads each.
+ACCOUNT_KINDS = {"bluesky": "bluesky", "mastodon": "mastodon", "youtube": "youtube",
+                 "web": "feeds"}
 SOURCE_KEYS = {
     "name": Option("str", required=True, help="Unique name of the source, shown in the app."),
     "kind": Option("str", required=True, help="Source kind: demo, file, web, feeds, reddit…"),
@@ -118,6 +124,7 @@ class Brand:
     compiled: Query | None = field(default=None, repr=False, compare=False)
     exclude: str | None = None
     products: list[str] = field(default_factory=list)
+    accounts: dict[str, str] = field(default_factory=dict)  # channel -> handle, id or URL
 
 
 def brand_query(query: str, products: list[str] | tuple[str, ...] = (),
@@ -248,6 +255,7 @@ class Source:
     every: float = 3600.0
     enabled: bool = True
     settings: dict[str, Any] = field(default_factory=dict)
+    own: str | None = None  # the brand whose own account this source reads (its own voice)
 
 
 @dataclass
@@ -327,6 +335,7 @@ def _validate(path: Path, data: dict[str, Any],
 
     brands = _brands(data.get("brands", []), problems)
     sources = _sources(data.get("sources", []), kinds, problems)
+    sources += own_sources(brands, kinds, {s.name for s in sources}, problems)
     collect = _collect(data.get("collect", {}), problems)
     ui = _ui(data.get("ui", {}), problems)
     notify = _notify(data.get("notify", []), {b.name for b in brands}, problems)
@@ -500,12 +509,80 @@ def _brands(value: Any, problems: list[str]) -> list[Brand]:
         color = vals.get("color") or PALETTE[i % len(PALETTE)]
         if not _COLOR.match(color):
             problems.append(f"{label}, field 'color': expected #rrggbb, got {color!r}")
+        accounts = _accounts(vals.get("accounts") or {}, label, problems)
         brands.append(Brand(name=name, query=query, own=bool(vals.get("own")), color=color,
-                            compiled=compiled, exclude=exclude or None, products=list(products)))
+                            compiled=compiled, exclude=exclude or None, products=list(products),
+                            accounts=accounts))
     owners = [b.name for b in brands if b.own]
     if len(owners) > 1:
         problems.append(f"[[brands]]: only one brand may be own = true (found {', '.join(owners)})")
     return brands
+
+
+def _accounts(value: Any, label: str, problems: list[str]) -> dict[str, str]:
+    """A brand's ``accounts`` table, checked: known channels, each a non-empty string."""
+    accounts: dict[str, str] = {}
+    for channel, handle in value.items():
+        if channel not in ACCOUNT_KINDS:
+            problems.append(f"{label}, field 'accounts': unknown channel {channel!r} (known: "
+                            f"{', '.join(ACCOUNT_KINDS)})")
+        elif not isinstance(handle, str) or not handle.strip():
+            problems.append(f"{label}, field 'accounts.{channel}': expected the account as a "
+                            "string")
+        elif channel == "mastodon" and not _MASTODON_ACCOUNT.match(handle.strip()):
+            problems.append(f"{label}, field 'accounts.mastodon': {handle!r} is not an account "
+                            "such as \"@acme@mastodon.social\"")
+        elif channel == "web" and not re.match(r"^https?://\S+$", handle.strip()):
+            problems.append(f"{label}, field 'accounts.web': {handle!r} is not a feed URL")
+        else:
+            accounts[channel] = handle.strip()
+    return accounts
+
+
+_MASTODON_ACCOUNT = re.compile(r"^@?[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+
+
+def own_sources(brands: list[Brand], kinds: Mapping[str, Mapping[str, Option]] | None,
+                taken: set[str], problems: list[str]) -> list[Source]:
+    """One source per brand account (``accounts``), reading that account as the brand's voice.
+
+    Named "<brand> on <channel>", collected hourly like any source, with the kind's own
+    settings filled from the account. A channel whose kind this installation lacks is a
+    problem naming the brand.
+    """
+    out: list[Source] = []
+    for brand in brands:
+        for channel, handle in brand.accounts.items():
+            kind = ACCOUNT_KINDS[channel]
+            if kinds is not None and kind not in kinds:
+                problems.append(f"[[brands]] {brand.name!r}, field 'accounts.{channel}': this "
+                                f"installation has no {kind!r} source kind")
+                continue
+            name = f"{brand.name} on {channel}"
+            if name in taken:
+                problems.append(f"[[brands]] {brand.name!r}, field 'accounts.{channel}': a "
+                                f"source is already named {name!r}")
+                continue
+            settings = _account_settings(channel, handle)
+            for key, option in (kinds or {}).get(kind, {}).items():
+                if key not in settings and key not in SOURCE_KEYS:
+                    settings[key] = (list(option.default) if isinstance(option.default, list)
+                                     else option.default)
+            out.append(Source(name=name, kind=kind, settings=settings, own=brand.name))
+    return out
+
+
+def _account_settings(channel: str, handle: str) -> dict[str, Any]:
+    """The settings of the ``channel`` kind that read only ``handle``'s posts."""
+    if channel == "mastodon":
+        user, host = handle.lstrip("@").split("@", 1)
+        return {"instances": [f"https://{host}"], "accounts": [f"{user}@{host}"]}
+    if channel == "youtube":
+        # Videos only: the comments under them are others' words, not the brand's voice.
+        return {"channels": [handle], "comments": False}
+    if channel == "web":
+        return {"urls": [handle]}
+    return {"accounts": [handle.lstrip("@")]}
 
 
 def _sources(value: Any, kinds: Mapping[str, Mapping[str, Option]] | None,

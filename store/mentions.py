@@ -13,7 +13,8 @@ from store import edits
 from store.connection import reading
 from store.filters import Filters
 
-SORTS = {"newest": "Newest first", "oldest": "Oldest first", "engaged": "Most engaged"}
+SORTS = {"newest": "Newest first", "oldest": "Oldest first", "engaged": "Most engaged",
+         "reach": "Largest audience"}
 PAGE_SIZES = (25, 50, 100)
 ANSWERED = {"answered": "Answered", "unanswered": "Not answered"}
 # A search longer than this is not a phrase someone looks for; it is cut, never refused.
@@ -21,14 +22,17 @@ MAX_SEARCH_CHARS = 200
 MAX_EXPORT_ROWS = 50_000
 
 _ENGAGEMENT = "coalesce(i.score, 0) + coalesce(i.comments, 0)"
+_REACH = "coalesce(i.followers, -1)"
 # Sort key columns and direction per sort; the last two make the order total (keyset-safe).
 _KEYS = {
     "newest": (["i.published_at", "i.item_id"], "DESC"),
     "oldest": (["i.published_at", "i.item_id"], "ASC"),
     "engaged": ([_ENGAGEMENT, "i.published_at", "i.item_id"], "DESC"),
+    # The author's audience where the service gives it (items.followers); unknown ones last.
+    "reach": ([_REACH, "i.published_at", "i.item_id"], "DESC"),
 }
 ITEM_COLUMNS = ["item_id", "published_at", "source", "kind", "author", "title", "text", "url",
-                "lang", "score", "comments", "engagement"]
+                "lang", "score", "comments", "engagement", "followers"]
 
 
 @dataclass(frozen=True)
@@ -156,13 +160,13 @@ def page(db: Path | str, filters: Filters, query: MentionQuery, after: tuple | N
     with reading(db) as con:
         _register(con, snapshot)
         found = None
-        if not _normalise_search(query.search):
+        if not _normalise_search(query.search) and query.sort == "engaged":
             found = _most_engaged(con, filters, query, after, size + 1)
         if found is None:
             # Sort keys first, whole rows after: a top-N that carries every text along is 3x
             # slower over millions of items.
             found = con.execute(f"""
-                SELECT i.item_id, i.published_at, {_ENGAGEMENT} AS engagement
+                SELECT i.item_id, i.published_at, {keys[0]} AS engagement
                 {base}
                 ORDER BY {order}
                 LIMIT {size + 1}
@@ -173,7 +177,7 @@ def page(db: Path | str, filters: Filters, query: MentionQuery, after: tuple | N
     cursor = None
     if more and found:
         item, at, engagement = found[-1]
-        cursor = (engagement, at, item) if query.sort == "engaged" else (at, item)
+        cursor = (engagement, at, item) if len(keys) == 3 else (at, item)
     return Page(rows=rows, next_cursor=cursor)
 
 
@@ -227,7 +231,8 @@ def _rows_of(con: duckdb.DuckDBPyConnection, found: list[tuple]) -> pd.DataFrame
     times = _distinct_times(r[1] for r in found)
     rows = con.execute(f"""
         SELECT i.item_id, i.published_at, i.source, i.kind, i.author, i.title, i.text,
-               i.url, i.lang, i.score, i.comments, {_ENGAGEMENT} AS engagement
+               i.url, i.lang, i.score, i.comments, {_ENGAGEMENT} AS engagement,
+               i.followers
         FROM items i
         WHERE i.published_at IN ({', '.join('?' for _ in times)})
           AND i.item_id IN ({', '.join('?' for _ in ids)})
@@ -383,14 +388,13 @@ def export(db: Path | str, filters: Filters, query: MentionQuery,
     keys, direction = _KEYS[query.sort]
     order = ", ".join(f"{k} {direction}" for k in keys)
     outer = ", ".join(f"p.{k} {direction}" for k in
-                      (["engagement"] if query.sort == "engaged" else []) + ["published_at",
-                                                                             "item_id"])
+                      (["sort_key"] if len(keys) == 3 else []) + ["published_at", "item_id"])
     with reading(db) as con:
         _register(con, snapshot)
         rows = con.execute(f"""
             WITH picked AS (
                 SELECT i.item_id, i.published_at, i.source, i.kind, i.author, i.title, i.text,
-                       i.url, {_ENGAGEMENT} AS engagement
+                       i.url, {_ENGAGEMENT} AS engagement, {keys[0]} AS sort_key
                 {base}
                 ORDER BY {order}
                 LIMIT {int(limit)}

@@ -100,10 +100,12 @@ def analysed(items: Iterable[Sequence], queries: Mapping[str, Query],
 
 
 def history_span(db: Path | str) -> tuple[date | None, date | None, int]:
-    """First and last day items were published, and how many items there are."""
+    """First and last day items were published, and how many items there are to re-match
+    (a brand's own posts are its voice, never matched: they are left out)."""
     with reading(db) as con:
         first, last, count = con.execute(
-            "SELECT min(published_at), max(published_at), count(*) FROM items").fetchone()
+            "SELECT min(published_at), max(published_at), count(*) FILTER (own_brand IS NULL) "
+            "FROM items").fetchone()
     return (first.date() if first else None, last.date() if last else None, int(count))
 
 
@@ -135,8 +137,10 @@ def rematch(db: Path | str, queries: Mapping[str, Query], only: Sequence[str] | 
         lo = datetime.combine(day, datetime.min.time())
         hi = lo + timedelta(days=step)
         with writing(db) as con:
+            # A brand's own posts are its voice, never mentions (collectors/pipeline.py).
             items = con.execute(f"SELECT {_ITEM_SELECT} FROM items WHERE published_at >= ? "
-                                "AND published_at < ?", [lo, hi]).fetchall()
+                                "AND published_at < ? AND own_brand IS NULL",
+                                [lo, hi]).fetchall()
         rows, scores = analysed(items, chosen, models)
         with writing(db) as con:
             _replace(con, lo, hi, None if only is None else list(chosen), rows, result, scores)
@@ -209,7 +213,8 @@ def preview(db: Path | str, brand: str, proposed: Query, current: Query | None =
         if since is None:
             return Preview(0, None, None, 0, 0, 0, 0, [], [])
         items = con.execute(f"SELECT {_ITEM_SELECT}, url FROM items WHERE published_at >= ? "
-                            "ORDER BY published_at DESC LIMIT ?", [since, max_items]).fetchall()
+                            "AND own_brand IS NULL ORDER BY published_at DESC LIMIT ?",
+                            [since, max_items]).fetchall()
         stored = {r[0] for r in con.execute(
             "SELECT item_id FROM mentions WHERE brand = ? AND published_at >= ?",
             [brand, since]).fetchall()}

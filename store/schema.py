@@ -318,6 +318,17 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             PRIMARY KEY (target, event, ref)
         )""",
     ]),
+    # Where the conversation is (source kinds with more than text): the brand whose own
+    # account wrote an item (its own voice, kept out of share of voice), the author's audience
+    # where the service gives it (reach), and a review's star rating (app stores). Collectors
+    # set them in Item.extra ("own_brand", "followers", "rating"); the pipeline writes them.
+    (11, "own voice, reach and ratings", [
+        "ALTER TABLE items ADD COLUMN own_brand VARCHAR",
+        "ALTER TABLE items ADD COLUMN followers BIGINT",
+        "ALTER TABLE items ADD COLUMN rating SMALLINT",
+        # The accounts each brand has per channel ({"bluesky": "acme.bsky.social", …}).
+        "ALTER TABLE brands ADD COLUMN accounts VARCHAR DEFAULT '{}'",
+    ]),
 ]
 
 LATEST = max(number for number, _, _ in MIGRATIONS)

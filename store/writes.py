@@ -21,6 +21,8 @@ ITEM_COLUMNS = [
     ("lang", pa.string()), ("sentiment", pa.float64()), ("sentiment_label", pa.string()),
     ("score", pa.int64()), ("comments", pa.int64()), ("parent_id", pa.string()),
     ("content_hash", pa.string()),
+    # Migration 11: set by some kinds only; a shorter tuple leaves them NULL.
+    ("own_brand", pa.string()), ("followers", pa.int64()), ("rating", pa.int16()),
 ]
 MENTION_COLUMNS = [
     ("item_id", pa.string()), ("brand", pa.string()), ("sentiment", pa.float64()),
@@ -100,6 +102,10 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: Sequence[tuple], mentions
 
 
 def _table(rows: Sequence[tuple], schema: pa.Schema) -> pa.Table:
+    width = len(schema)
+    if rows and any(len(row) < width for row in rows):
+        # Trailing columns added by later migrations are optional for the writer.
+        rows = [tuple(row) + (None,) * (width - len(row)) for row in rows]
     columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
     return pa.table([pa.array(col, type=field.type) for col, field in zip(columns, schema,
                                                                          strict=True)],
@@ -229,12 +235,17 @@ def reorder_if_needed(con: duckdb.DuckDBPyConnection, force: bool = False) -> bo
 
 
 def save_brands(con: duckdb.DuckDBPyConnection, brands: Sequence[Any]) -> None:
-    """Replace the stored brand list (name, query, own, colour, order) with the config's."""
+    """Replace the stored brand list (name, query, own, colour, order, accounts per channel)
+    with the config's."""
     with transaction(con):
         con.execute("DELETE FROM brands")
         if brands:
-            con.executemany("INSERT INTO brands VALUES (?, ?, ?, ?, ?)",
-                            [[b.name, b.query, b.own, b.color, i] for i, b in enumerate(brands)])
+            con.executemany(
+                "INSERT INTO brands (name, query, own, color, position, accounts) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [[b.name, b.query, b.own, b.color, i,
+                  json.dumps(getattr(b, "accounts", None) or {}, sort_keys=True)]
+                 for i, b in enumerate(brands)])
 
 
 def derived_stale(con: duckdb.DuckDBPyConnection) -> bool:

@@ -10,6 +10,7 @@ from i18n.catalog import gettext
 from views import sections
 from views.context import View, ViewError
 from views.labels import _
+from views.presence import build_presence
 from views.sections import Reader, Section, direct
 
 
@@ -56,6 +57,8 @@ VIEWS: tuple[ViewSpec, ...] = (
              "pages/alerts.py", sections.build_alerts),
     ViewSpec("community", _("Community"), "people", ":material/groups:", "pages/community.py",
              sections.build_community),
+    ViewSpec("presence", _("Presence"), "channels", ":material/hub:", "pages/presence.py",
+             build_presence),
     ViewSpec("sources", _("Sources"), "health", ":material/settings_input_antenna:",
              "pages/sources.py", sections.build_sources),
 )
