@@ -1,0 +1,80 @@
+"""The store's command line: ``python -m store info [--db PATH] [--json]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from config import default_db_path
+from store import StoreError
+from store.connection import reading
+from store.schema import LATEST, current_version
+
+EXIT_USAGE = 2
+
+
+def info(db: Path) -> dict:
+    """What the store at ``db`` holds: its shape, schema version and counts.
+
+    Keys: ``shape`` ("file"), ``path``, ``bytes``, ``schema_version`` (and ``schema_latest``,
+    what this Veille writes), ``items``, ``mentions``, ``own_posts``, ``sources``, ``brands``,
+    ``newest_item`` (ISO time of the latest item published, or None) and ``watch``.
+    """
+    with reading(db) as con:
+        version = current_version(con)
+        out = {"shape": "file", "path": str(db), "bytes": db.stat().st_size,
+               "schema_version": version, "schema_latest": LATEST}
+        if version == 0:
+            return out | {"items": 0, "mentions": 0, "own_posts": 0, "sources": 0,
+                          "brands": 0, "newest_item": None, "watch": None}
+        items, newest = con.execute("SELECT count(*), max(published_at) FROM items").fetchone()
+        own = con.execute("SELECT count(*) FROM items WHERE own_brand IS NOT NULL").fetchone()[0] \
+            if version >= 11 else 0
+        mentions = con.execute("SELECT count(*) FROM mentions").fetchone()[0]
+        sources = con.execute("SELECT count(*) FROM sources").fetchone()[0]
+        brands = con.execute("SELECT count(*) FROM brands").fetchone()[0]
+        watch = con.execute("SELECT value FROM meta WHERE key = 'watch_name'").fetchone()
+    return out | {"items": int(items), "mentions": int(mentions), "own_posts": int(own),
+                  "sources": int(sources), "brands": int(brands),
+                  "newest_item": newest.isoformat() if newest else None,
+                  "watch": watch[0] if watch else None}
+
+
+def _lines(found: dict) -> list[str]:
+    newer = (" (older than this Veille's; the next collection upgrades it)"
+             if found["schema_version"] < found["schema_latest"] else "")
+    return [
+        f"store: one DuckDB file, {found['path']} ({found['bytes'] / 1e6:,.1f} MB)",
+        f"schema version: {found['schema_version']}{newer}",
+        f"watch: {found['watch'] or '—'}",
+        f"items: {found['items']:,} (of which the brands' own posts: {found['own_posts']:,})",
+        f"mentions: {found['mentions']:,}",
+        f"sources: {found['sources']:,} · brands: {found['brands']:,}",
+        f"newest item: {found['newest_item'] or '—'}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse ``argv`` and run the command; return the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m store",
+                                     description="Look at Veille's store.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    cmd = sub.add_parser("info", help="the store's shape, schema version and counts")
+    cmd.add_argument("--db", type=Path, default=None,
+                     help="database file (default: $VEILLE_DB or data/veille.duckdb)")
+    cmd.add_argument("--json", action="store_true", help="one JSON object instead of lines")
+    args = parser.parse_args(argv)
+    db = args.db or default_db_path()
+    try:
+        found = info(db)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(json.dumps(found) if args.json else "\n".join(_lines(found)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
