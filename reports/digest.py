@@ -26,16 +26,17 @@ class Sent:
     skipped: bool = False  # already sent for this slot
 
 
-def send_digest(watch: Watch, db: Path | str, name: str, slot: datetime | None = None
-                ) -> list[Sent]:
+def send_digest(watch: Watch, db: Path | str, name: str, slot: datetime | None = None,
+                lang: str | None = None) -> list[Sent]:
     """Build digest ``name``'s report and send it to each of its targets.
 
     With ``slot`` (the scheduled time it is sent for), a target that already had this slot's
     digest is skipped, so a scheduler may ask twice. Raises KeyError for an unknown digest and
-    what :func:`reports.cli.make_pdf` raises when the report cannot be made.
+    what :func:`reports.cli.make_pdf` raises when the report cannot be made. ``lang`` is the
+    language of the message and the report (default: VEILLE_LANG, else ``[ui] language``).
     """
     digest = watch.digest(name)
-    lang = resolve_language(watch.ui.language)
+    lang = lang or resolve_language(watch.ui.language)
     ref = f"{name}@{slot.isoformat(timespec='minutes')}" if slot else \
         f"{name}@manual-{datetime.now().isoformat(timespec='seconds')}"
     targets = {t.name: t for t in watch.notify}
@@ -46,7 +47,7 @@ def send_digest(watch: Watch, db: Path | str, name: str, slot: datetime | None =
         return out
     views = list(digest.views) or list(registry.KEYS)
     content, view = make_pdf(db, {"period": [digest.period]}, views, watch.path,
-                             watch.ui.base_url)
+                             watch.ui.base_url, lang)
     overview = registry.get("overview").build(view)
     tiles = [(t.label, t.value, t.delta) for t in overview.tiles]
     link = f"{watch.ui.base_url.rstrip('/')}/{registry.get('overview').url_path}?period=" \

@@ -14,6 +14,7 @@ from typing import IO
 
 import pandas as pd
 
+from i18n.catalog import gettext, translator
 from reports import images
 from store import mentions, queries
 from store.filters import Filters
@@ -25,6 +26,25 @@ MAX_ROWS = 1_000_000
 CHUNK_DAYS = 7
 COLUMNS = ["published_at", "brands", "source", "kind", "author", "title", "text", "url",
            "engagement", "tags", "answered"]
+
+def _(message: str) -> str:
+    """Mark ``message`` for the catalog; translated where written (:func:`headers`)."""
+    return message
+
+
+# The header of each column as a reader of another language gets it (English keeps the
+# column names, which our own file importer and existing spreadsheets read).
+HEADERS = {"published_at": _("published at"), "brands": _("brands"), "source": _("source"),
+           "kind": _("kind"), "author": _("author"), "title": _("title"), "text": _("text"),
+           "url": _("url"), "engagement": _("engagement"), "tags": _("tags"),
+           "answered": _("answered")}
+
+
+def headers(lang: str = "en") -> list[str]:
+    """The export's header row in ``lang``: :data:`COLUMNS` in English."""
+    return list(COLUMNS) if lang == "en" else [gettext(HEADERS[c], lang) for c in COLUMNS]
+
+
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -82,25 +102,32 @@ def _text(value: object) -> object:
     return value
 
 
-def write_csv(db: Path | str, filters: Filters, out: IO[str], cap: int = MAX_ROWS
-              ) -> tuple[int, bool]:
+def write_csv(db: Path | str, filters: Filters, out: IO[str], cap: int = MAX_ROWS,
+              lang: str = "en") -> tuple[int, bool]:
     """Write the filtered mentions as CSV to ``out``; return (rows written, cut at ``cap``).
 
-    Times are UTC (ISO 8601). When the cap cuts the export, a last line says so.
+    Times are UTC (ISO 8601). When the cap cuts the export, a last line says so. The header
+    and that line are in ``lang``.
     """
-    return _write_rows(out, iter_mentions(db, filters, cap + 1), cap)
+    return _write_rows(out, iter_mentions(db, filters, cap + 1), cap, lang)
 
 
-def _write_rows(out: IO[str], chunks: Iterable[pd.DataFrame], cap: int) -> tuple[int, bool]:
+def _cut_note(cap: int, lang: str) -> str:
+    return gettext("cut at {cap} rows: narrow the filters for the rest", lang).format(
+        cap=f"{cap:,}" if lang == "en" else f"{cap:,}".replace(",", "\u202f"))
+
+
+def _write_rows(out: IO[str], chunks: Iterable[pd.DataFrame], cap: int,
+                lang: str = "en") -> tuple[int, bool]:
     """Write the header and the rows of ``chunks`` (with :data:`COLUMNS`) as CSV, at most
     ``cap`` rows; a last line says when the cap cut them. Return (rows written, cut)."""
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(headers(lang))
     written = 0
     for chunk in chunks:
         for record in chunk.itertuples(index=False):
             if written == cap:
-                writer.writerow([f"# cut at {cap:,} rows: narrow the filters for the rest"])
+                writer.writerow([f"# {_cut_note(cap, lang)}"])
                 return written, True
             writer.writerow([safe_cell(_iso(_text(v))) for v in record])
             written += 1
@@ -112,17 +139,19 @@ def _iso(value: object) -> object:
 
 
 def write_xlsx(db: Path | str, filters: Filters, out: IO[bytes] | Path | str,
-               cap: int = MAX_ROWS) -> tuple[int, bool]:
+               cap: int = MAX_ROWS, lang: str = "en") -> tuple[int, bool]:
     """Write the filtered mentions as an Excel workbook; return (rows written, cut at ``cap``).
 
     Written in openpyxl's streaming mode, so memory stays flat however many rows there are; a
-    second sheet ``About`` holds the filters and, when cut, says so.
+    second sheet ``About`` holds the filters and, when cut, says so. Headers, sheet names and
+    the About sheet are in ``lang``.
     """
     from openpyxl import Workbook
 
+    t = translator(lang)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Mentions")
-    sheet.append(COLUMNS)
+    sheet = book.create_sheet(t("Mentions"))
+    sheet.append(headers(lang))
     written, cut = 0, False
     for chunk in iter_mentions(db, filters, cap + 1):
         for record in chunk.itertuples(index=False):
@@ -133,16 +162,22 @@ def write_xlsx(db: Path | str, filters: Filters, out: IO[bytes] | Path | str,
             written += 1
         if cut:
             break
-    about = book.create_sheet("About")
-    about.append(["Veille export of mentions"])
-    about.append(["Period", f"{filters.start or 'first day'} to {filters.end or 'last day'}"])
-    for name in ("brands", "kinds", "sources", "langs"):
-        about.append([name.capitalize(), safe_cell(", ".join(getattr(filters, name)) or "all")])
-    about.append(["Rows", written])
+    about = book.create_sheet(t("About"))
+    about.append([t("Veille export of mentions")])
+    about.append([t("Period"), t("{start} to {end}").format(
+        start=filters.start or t("first day"), end=filters.end or t("last day"))])
+    for name, title in ABOUT_FIELDS.items():
+        about.append([t(title), safe_cell(", ".join(getattr(filters, name)) or t("all"))])
+    about.append([t("Rows"), written])
     if cut:
-        about.append(["Note", f"cut at {cap:,} rows: narrow the filters for the rest"])
+        about.append([t("Note"), _cut_note(cap, lang)])
     book.save(out)
     return written, cut
+
+
+# The filters the About sheet lists, as it names them.
+ABOUT_FIELDS = {"brands": _("Brands"), "kinds": _("Kinds"), "sources": _("Sources"),
+                "langs": _("Langs")}
 
 
 def _xlsx_value(value: object) -> object:
@@ -155,19 +190,20 @@ def _xlsx_value(value: object) -> object:
     return str(value)
 
 
-def csv_bytes(db: Path | str, filters: Filters, cap: int = MAX_ROWS) -> bytes:
+def csv_bytes(db: Path | str, filters: Filters, cap: int = MAX_ROWS, lang: str = "en") -> bytes:
     """The CSV export as UTF-8 bytes with a BOM (so Excel reads accents right)."""
     buffer = io.StringIO()
-    write_csv(db, filters, buffer, cap)
+    write_csv(db, filters, buffer, cap, lang)
     return _with_bom(buffer)
 
 
-def list_csv_bytes(db: Path | str, filters: Filters, query: mentions.MentionQuery) -> bytes:
+def list_csv_bytes(db: Path | str, filters: Filters, query: mentions.MentionQuery,
+                   lang: str = "en") -> bytes:
     """The Mentions page's list as CSV bytes: its search, tags and order, same cells as
     :func:`csv_bytes` (at most :data:`store.mentions.MAX_EXPORT_ROWS` rows)."""
     buffer = io.StringIO()
     rows = mentions.export(db, filters, query, mentions.MAX_EXPORT_ROWS + 1)
-    _write_rows(buffer, [rows[COLUMNS]], mentions.MAX_EXPORT_ROWS)
+    _write_rows(buffer, [rows[COLUMNS]], mentions.MAX_EXPORT_ROWS, lang)
     return _with_bom(buffer)
 
 
@@ -175,10 +211,11 @@ def _with_bom(buffer: io.StringIO) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(db: Path | str, filters: Filters, cap: int = MAX_ROWS) -> bytes:
-    """The Excel export as bytes."""
+def xlsx_bytes(db: Path | str, filters: Filters, cap: int = MAX_ROWS,
+               lang: str = "en") -> bytes:
+    """The Excel export as bytes, in ``lang``."""
     buffer = io.BytesIO()
-    write_xlsx(db, filters, buffer, cap)
+    write_xlsx(db, filters, buffer, cap, lang)
     return buffer.getvalue()
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from i18n.catalog import gettext, translator
 from reports import images
 from store import queries
 from views import format as fmt
@@ -138,10 +139,12 @@ def clean(text: object) -> str:
 
 
 class _Document(FPDF):
-    def __init__(self, prov: Provenance, running_title: str):
+    def __init__(self, prov: Provenance, running_title: str, lang: str = "en"):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.prov = prov
         self.running_title = running_title
+        self.lang = lang
+        self._ = translator(lang)
         folder = font_dir()
         for style, name in FONT_FILES.items():
             self.add_font(FONT, style, str(folder / name))
@@ -160,7 +163,8 @@ class _Document(FPDF):
         self.set_text_color(*MUTED)
         self.cell(0, 4, clean(f"{self.prov.watch} · {self.running_title}"), align="L")
         self.set_y(7)
-        self.cell(0, 4, f"Generated {fmt.moment(self.prov.generated)}", align="R")
+        self.cell(0, 4, self._("Generated {when}").format(
+            when=fmt.moment(self.prov.generated, self.lang)), align="R")
         self.set_draw_color(*RULE)
         self.line(self.l_margin, 12, self.w - self.r_margin, 12)
         self.set_y(16)
@@ -169,9 +173,11 @@ class _Document(FPDF):
         self.set_y(-11)
         self.set_font(FONT, "", 8)
         self.set_text_color(*MUTED)
-        self.cell(0, 4, f"Data fingerprint {self.prov.fingerprint}", align="L")
+        self.cell(0, 4, self._("Data fingerprint {fingerprint}").format(
+            fingerprint=self.prov.fingerprint), align="L")
         self.set_x(self.l_margin)
-        self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="R")
+        self.cell(0, 4, self._("Page {page} of {pages}").format(page=self.page_no(),
+                                                                pages="{nb}"), align="R")
 
     @property
     def text_width(self) -> float:
@@ -194,16 +200,25 @@ class _Document(FPDF):
 
 
 def _view_heading(pdf: _Document, view: View, title: str) -> None:
+    _ = pdf._
     pdf.set_font(FONT, "B", 20)
     pdf.set_text_color(*INK)
     pdf.cell(0, 11, clean(title), new_x="LMARGIN", new_y="NEXT")
     pdf.para(view.period_text, 11, "B", height=6)
     if view.previous_text:
-        pdf.para(f"Compared with {view.previous_text}", 9.5, color=MUTED, height=5)
-    pdf.para(f"Filters: {view.dimensions_text}", 9.5, color=MUTED, height=5)
-    pdf.para(f"Newest data included: collected {fmt.moment(view.info.newest_collected)}"
-             + (" · demo data" if view.info.is_demo else ""), 9.5, color=MUTED, height=5)
+        pdf.para(_("Compared with {previous}").format(previous=view.previous_text), 9.5,
+                 color=MUTED, height=5)
+    pdf.para(_("Filters: {filters}").format(filters=view.dimensions_text), 9.5, color=MUTED,
+             height=5)
+    pdf.para(_newest(view) + (_(" · demo data") if view.info.is_demo else ""), 9.5,
+             color=MUTED, height=5)
     pdf.ln(3)
+
+
+def _newest(view: View) -> str:
+    """When the newest data in the view was collected, in the view's language."""
+    return gettext("Newest data included: collected {when}", view.lang).format(
+        when=fmt.moment(view.info.newest_collected, view.lang))
 
 
 def _tiles(pdf: _Document, tiles: list[Tile]) -> None:
@@ -229,7 +244,7 @@ def _tiles(pdf: _Document, tiles: list[Tile]) -> None:
         if tile.delta:
             pdf.set_xy(x + 3, top + 18.5)
             pdf.set_font(FONT, "B", 8.5)
-            neutral = tile.delta.lstrip("+-").startswith(("0 ", "0.0 "))
+            neutral = tile.delta.lstrip("+-").startswith(("0 ", "0.0 ", "0,0\u00a0", "0,0 "))
             pdf.set_text_color(*(MUTED if neutral else GOOD if tile.delta[0] == "+"
                                  else BAD if tile.delta[0] == "-" else MUTED))
             pdf.cell(width - 6, 4.5, clean(tile.delta))
@@ -250,15 +265,16 @@ def _figure(pdf: _Document, fig) -> None:
     pdf.ln(3)
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, lang: str = "en") -> str:
     if isinstance(value, pd.Timestamp | datetime):
-        return fmt.moment(value.to_pydatetime() if isinstance(value, pd.Timestamp) else value)
+        return fmt.moment(value.to_pydatetime() if isinstance(value, pd.Timestamp) else value,
+                          lang)
     if isinstance(value, float) and not math.isnan(value) and value != int(value):
-        return f"{value:,.2f}"
+        return f"{value:,.2f}" if lang == "en" else fmt.decimal(value, 2, lang)
     if isinstance(value, float) and not math.isnan(value):
-        return f"{int(value):,}"
+        return fmt.count(int(value), lang)
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
+        return fmt.count(value, lang)
     text = clean(value)
     return text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS - 1] + "…"
 
@@ -271,13 +287,14 @@ def _short_url(url: str) -> str:
 
 def _table(pdf: _Document, table: Table) -> None:
     frame = table.frame
-    columns = [c for c in frame.columns if c != table.link or table.link in ("URL", "Link")]
+    columns = [c for c in frame.columns
+               if c != table.link or table.link in ("URL", "Link", gettext("Link", pdf.lang))]
     pdf.need(30)
     pdf.set_font(FONT, "B", 12)
     pdf.set_text_color(*INK)
     pdf.cell(0, 8, clean(table.title), new_x="LMARGIN", new_y="NEXT")
     if frame.empty:
-        pdf.para("Nothing to show for these filters.", 9, color=MUTED)
+        pdf.para(pdf._("Nothing to show for these filters."), 9, color=MUTED)
         pdf.ln(2)
         return
     shown = frame.head(MAX_TABLE_ROWS)
@@ -296,14 +313,15 @@ def _table(pdf: _Document, table: Table) -> None:
             row = out.row()
             url = str(record[table.link]) if table.link and pd.notna(record[table.link]) else None
             for column in columns:
-                text = _cell(record[column])
+                text = _cell(record[column], pdf.lang)
                 if url and column == table.link:
                     row.cell(_short_url(text),
                              link=url if url.startswith(("http://", "https://")) else None)
                 else:
                     row.cell(text)
     if len(frame) > MAX_TABLE_ROWS:
-        pdf.para(f"First {MAX_TABLE_ROWS} of {len(frame):,} rows.", 8, "I", MUTED)
+        pdf.para(pdf._("First {shown} of {total} rows.").format(
+            shown=MAX_TABLE_ROWS, total=fmt.count(len(frame), pdf.lang)), 8, "I", MUTED)
     if table.note:
         pdf.para(table.note, 8, "I", MUTED)
     pdf.ln(3)
@@ -343,6 +361,7 @@ def _section(pdf: _Document, section: Section) -> None:
 
 
 def _reproduce(pdf: _Document, prov: Provenance, keys: Sequence[str]) -> None:
+    _ = pdf._
     pdf.need(60)
     pdf.ln(2)
     pdf.set_draw_color(*RULE)
@@ -350,26 +369,28 @@ def _reproduce(pdf: _Document, prov: Provenance, keys: Sequence[str]) -> None:
     pdf.ln(3)
     pdf.set_font(FONT, "B", 12)
     pdf.set_text_color(*INK)
-    pdf.cell(0, 7, "Reopen this view", new_x="LMARGIN", new_y="NEXT")
-    pdf.para("Open the link in Veille to see the same filters; the fingerprint changes when "
-             "the data behind these numbers does.", 8.5, color=MUTED, height=4.5)
+    pdf.cell(0, 7, _("Reopen this view"), new_x="LMARGIN", new_y="NEXT")
+    pdf.para(_("Open the link in Veille to see the same filters; the fingerprint changes when "
+               "the data behind these numbers does."), 8.5, color=MUTED, height=4.5)
     pdf.ln(1)
     for key in keys:
         url = prov.url(key)
         pdf.para(url, 8.5, color=ACCENT, height=4.5, link=url)
     pdf.ln(1)
-    pdf.para(f"Data fingerprint: {prov.fingerprint} (md5 of items|newest collected|"
-             f"mentions|positive|negative = {prov.fingerprint_basis})", 8.5, height=4.5)
+    pdf.para(_("Data fingerprint: {fingerprint} (md5 of items|newest collected|mentions|"
+               "positive|negative = {basis})").format(fingerprint=prov.fingerprint,
+                                                     basis=prov.fingerprint_basis),
+             8.5, height=4.5)
     pdf.ln(1)
     pdf.set_font(FONT, "B", 9)
-    pdf.cell(0, 6, "Brand queries", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, _("Brand queries"), new_x="LMARGIN", new_y="NEXT")
     for name, query in prov.brand_queries:
         pdf.para(f"{name}: {query}", 8.5, height=4.5)
 
 
 def snapshot(view: View, section: Section, prov: Provenance) -> bytes:
     """One view's PDF: its heading, filters in words, tiles, charts, tables, how to reopen it."""
-    pdf = _Document(prov, section.title)
+    pdf = _Document(prov, section.title, view.lang)
     pdf.add_page()
     pdf.set_font(FONT, "", 10)
     pdf.set_text_color(*MUTED)
@@ -381,11 +402,11 @@ def snapshot(view: View, section: Section, prov: Provenance) -> bytes:
     return bytes(pdf.output())
 
 
-def _contents(pdf: FPDF, outline) -> None:
+def _contents(pdf: _Document, outline) -> None:
     pdf.set_xy(pdf.l_margin, 20)
     pdf.set_font(FONT, "B", 20)
     pdf.set_text_color(*INK)
-    pdf.cell(0, 12, "Contents", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 12, pdf._("Contents"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font(FONT, "", 12)
     for entry in outline:
@@ -399,13 +420,14 @@ def _contents(pdf: FPDF, outline) -> None:
 
 def report(view: View, sections: Sequence[Section], prov: Provenance) -> bytes:
     """The meeting report: a cover, a contents list, one part per view, how to reopen them."""
-    pdf = _Document(prov, "Meeting report")
+    _ = translator(view.lang)
+    pdf = _Document(prov, _("Meeting report"), view.lang)
     pdf.skip_header = True
     pdf.add_page()
     pdf.set_y(70)
     pdf.set_font(FONT, "", 14)
     pdf.set_text_color(*MUTED)
-    pdf.cell(0, 8, "Meeting report", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, _("Meeting report"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "B", 30)
     pdf.set_text_color(*INK)
     pdf.multi_cell(0, 14, clean(prov.watch), new_x="LMARGIN", new_y="NEXT")
@@ -415,17 +437,20 @@ def report(view: View, sections: Sequence[Section], prov: Provenance) -> bytes:
     pdf.ln(8)
     pdf.para(view.period_text, 14, "B", height=8)
     if view.previous_text:
-        pdf.para(f"Compared with {view.previous_text}", 11, color=MUTED, height=6)
-    pdf.para(f"Filters: {view.dimensions_text}", 11, color=MUTED, height=6)
-    pdf.para(f"Newest data included: collected {fmt.moment(view.info.newest_collected)}", 11,
+        pdf.para(_("Compared with {previous}").format(previous=view.previous_text), 11,
+                 color=MUTED, height=6)
+    pdf.para(_("Filters: {filters}").format(filters=view.dimensions_text), 11, color=MUTED,
+             height=6)
+    pdf.para(_newest(view), 11, color=MUTED, height=6)
+    pdf.para(_("Views: {views}").format(views=", ".join(s.title for s in sections)), 11,
              color=MUTED, height=6)
-    pdf.para(f"Views: {', '.join(s.title for s in sections)}", 11, color=MUTED, height=6)
     if view.info.is_demo:
         pdf.ln(3)
-        pdf.para("Demo data: brands and mentions generated to show what Veille does.", 10,
+        pdf.para(_("Demo data: brands and mentions generated to show what Veille does."), 10,
                  "I", MUTED)
     pdf.set_y(-50)
-    pdf.para(f"Generated {fmt.moment(prov.generated)} · data fingerprint {prov.fingerprint}",
+    pdf.para(_("Generated {when} · data fingerprint {fingerprint}").format(
+        when=fmt.moment(prov.generated, view.lang), fingerprint=prov.fingerprint),
              9, color=MUTED)
     pdf.skip_header = False
     pdf.add_page()
@@ -437,6 +462,6 @@ def report(view: View, sections: Sequence[Section], prov: Provenance) -> bytes:
         _view_heading(pdf, view, section.title)
         _section(pdf, section)
     pdf.add_page()
-    pdf.start_section("Reopen these views")
+    pdf.start_section(clean(_("Reopen these views")))
     _reproduce(pdf, prov, [s.key for s in sections])
     return bytes(pdf.output())

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from charts.colors import brand_colors
+from i18n.catalog import translator
 from store import queries
 from store.filters import Filters
 from store.queries import DataInfo
@@ -68,24 +69,26 @@ def view_for(db: Path | str, info: DataInfo, brands: pd.DataFrame, choices: flt.
         dimensions_text=flt.describe_dimensions(choices, lang), lang=lang)
 
 
-def parse_choices(db: Path | str, params: dict[str, list[str]]) -> tuple[flt.Choices,
-                                                                           flt.Options]:
+def parse_choices(db: Path | str, params: dict[str, list[str]], lang: str = "en"
+                  ) -> tuple[flt.Choices, flt.Options]:
     """Read filter choices from URL-style ``params`` against what the database holds.
 
-    Raises :class:`ViewError` when the database is empty or a value is not in it (a report
-    made for cron must not quietly show something else than what was asked).
+    Raises :class:`ViewError`, its message in ``lang``, when the database is empty or a value
+    is not in it (a report made for cron must not quietly show something else than what was
+    asked).
     """
+    _ = translator(lang)
     info = queries.data_info(db)
     if info.items == 0 or info.mentions == 0 or info.first_day is None:
-        raise ViewError(f"the database {db} holds no mentions yet: collect first with "
-                        "`python -m collectors run`")
+        raise ViewError(_("the database {db} holds no mentions yet: collect first with "
+                          "`python -m collectors run`").format(db=db))
     options = options_for(info, queries.brands(db), queries.filter_options(db))
     for param, name in flt.LIST_PARAMS.items():
         unknown = [v for v in params.get(param, []) if v not in getattr(options, name)]
         if unknown:
-            known = ", ".join(getattr(options, name)) or "none"
-            raise ViewError(f"unknown {param} {', '.join(unknown)!r}; this database has: "
-                            f"{known}")
+            known = ", ".join(getattr(options, name)) or _("none")
+            raise ViewError(_("unknown {param} {values}; this database has: {known}").format(
+                param=param, values=repr(", ".join(unknown)), known=known))
     choices, notices = flt.parse_params(params, options)
     if notices and ("from" in params or "to" in params) and choices.period != "custom":
         raise ViewError("; ".join(notices))

@@ -173,7 +173,7 @@ def test_cron_report_filters_by_brand_and_language(demo_db, demo_config, tmp_pat
     out = tmp_path / "orbis.pdf"
     proc = subprocess.run(
         [sys.executable, "-m", "reports", "pdf", "--out", str(out), "--db", str(demo_db),
-         "--config", str(demo_config), "--brand", "Orbis", "--lang", "fr", "--view",
+         "--config", str(demo_config), "--brand", "Orbis", "--item-lang", "fr", "--view",
          "overview", "--period", "7d"],
         cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
