@@ -129,6 +129,11 @@ CIEL_CUT_DAY = 56
 TILIA_RISE_DAY = 120
 ORBIS_GOODWILL_DAY = 18
 OUTAGE_SHAPE = (9.0, 7.5, 5.5, 2.0, 1.0, 0.5)  # extra Orbis volume, × its usual day, per event day
+# The outage begins at this hour (UTC) of its first day, as a real one does: nothing before,
+# then at once a burst, busiest in its first OUTAGE_SURGE hours while the news spreads.
+OUTAGE_HOUR = 7
+OUTAGE_SURGE = (2.5, 2.0, 1.5)
+OUTAGE_BURST = ("outage burst",)  # marks the outage's own posts among an hour's timestamps
 LAUNCH_SHAPE = (4.0, 2.6, 1.8, 1.2, 0.9, 0.7, 0.5, 0.4, 0.3, 0.25)
 TEASER_SHAPE = (0.25, 0.35, 0.5)  # the three days before the launch
 TILIA_RISE_SHAPE = (1.2, 0.7, 0.35)
@@ -229,7 +234,8 @@ def events(end: date, days: int = 182) -> list[dict[str, Any]]:
     one dict per event that falls inside the period, with ``name``, ``brand``, ``kind``
     (``spike``, ``launch``, ``decline``, ``syndication`` or ``page_change``), ``start`` and
     ``end`` (inclusive dates), ``sentiment``, ``description`` and, where they apply, ``terms``
-    (words the event brings), ``url`` (the page that changed) and ``title``.
+    (words the event brings), ``url`` (the page that changed), ``title`` and ``start_at`` (the
+    moment, UTC, an event with a set hour begins).
     """
     end = end + timedelta(days=1)  # event offsets count back from the day after the period
     first = end - timedelta(days=days)
@@ -241,6 +247,7 @@ def events(end: date, days: int = 182) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     s, e = at(OUTAGE_DAY, 3)
     out.append({"name": "orbis_outage", "brand": "Orbis", "kind": "spike", "start": s, "end": e,
+                "start_at": datetime(s.year, s.month, s.day, OUTAGE_HOUR, tzinfo=UTC),
                 "sentiment": "negative", "terms": OUTAGE_TERMS,
                 "description": "Nationwide Orbis network outage: volume ×5–10 for three days."})
     s, e = at(LAUNCH_DAY, 5)
@@ -385,6 +392,16 @@ def _slug(title: str) -> str:
     return slug or "post"
 
 
+def _spread(count: int, cum: list[float]) -> list[int]:
+    """``count`` items over 24 hours in proportion to the cumulative weights ``cum``."""
+    out, done = [], 0
+    for h in range(24):
+        upto = int(round(count * cum[h] / cum[-1])) if cum[-1] else 0
+        out.append(upto - done)
+        done = upto
+    return out
+
+
 def _first(pair: tuple) -> Any:
     return pair[0]
 
@@ -423,6 +440,7 @@ class _Generator:
         outage, launch = self._day_index(OUTAGE_DAY), self._day_index(LAUNCH_DAY)
         rise, cut = self._day_index(TILIA_RISE_DAY), self._day_index(CIEL_CUT_DAY)
         self.launch_day = launch
+        self.outage_day = outage
         self.day_comps: list[tuple[list[float], list[tuple]]] = []
         self.day_brands: list[list[float]] = []
         totals = []
@@ -726,24 +744,39 @@ class _Generator:
             count = self.per_day[d]
             fixed = sorted(self.scheduled.get(d, []))[:count]
             free = count - len(fixed)
-            cum = list(accumulate(w * (0.8 + 0.4 * rnd()) for w in self.hour_cum[weekend]))
-            hour_counts, done = [], 0
-            for h in range(24):
-                upto = int(round(free * cum[h] / cum[-1]))
-                hour_counts.append(upto - done)
-                done = upto
-            kind_cum = self.kind_cum[weekend]
             comp_cum, comps = self.day_comps[d]
+            burst = [0] * 24
+            if d == self.outage_day:
+                # The outage's posts of its first day wait for its hour, then surge.
+                at = comps.index(("outage", ORBIS))
+                share = (comp_cum[at] - (comp_cum[at - 1] if at else 0.0)) / comp_cum[-1]
+                surge = [0.0] * OUTAGE_HOUR + [
+                    _SOCIAL[h] * (OUTAGE_SURGE[h - OUTAGE_HOUR]
+                                  if h - OUTAGE_HOUR < len(OUTAGE_SURGE) else 1.0)
+                    for h in range(OUTAGE_HOUR, 24)]
+                burst = _spread(int(round(free * share)), list(accumulate(surge)))
+                free -= sum(burst)
+                weights = [b - a for a, b in zip([0.0, *comp_cum[:-1]], comp_cum, strict=True)]
+                del weights[at]
+                comps = comps[:at] + comps[at + 1:]
+                comp_cum = list(accumulate(weights))
+            cum = list(accumulate(w * (0.8 + 0.4 * rnd()) for w in self.hour_cum[weekend]))
+            hour_counts = _spread(free, cum)
+            kind_cum = self.kind_cum[weekend]
             for h in range(24):
                 # Only one hour of timestamps is held at a time, whatever the volume.
                 base = h * 3600
                 slot = [(base + int(rnd() * 3600), None) for _ in range(hour_counts[h])]
+                slot += [(base + int(rnd() * 3600), OUTAGE_BURST) for _ in range(burst[h])]
                 slot += [pair for pair in fixed if pair[0] // 3600 == h]
                 slot.sort(key=_first)
                 kc = kind_cum[h]
                 for second, spec in slot:
                     when = day_start + timedelta(seconds=second)
-                    if spec is not None:
+                    if spec is OUTAGE_BURST:
+                        kind = KINDS[bisect(kc, rnd() * kc[-1])]
+                        yield self._item(n, when, kind, ("outage", ORBIS))
+                    elif spec is not None:
                         yield self._scheduled_item(n, when, spec)
                     else:
                         kind = KINDS[bisect(kc, rnd() * kc[-1])]
