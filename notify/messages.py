@@ -192,3 +192,16 @@ def unanswered_message(brand: str, posts: list[dict], hours: float, lang: str,
     body = (f"<p>{esc(lines[0])}</p><ul>{items}</ul>"
             f'<p><a href="{esc(link)}">{esc(gettext("Open in Veille", lang))}</a></p>')
     return Message(title, "\n".join(lines), body)
+
+
+def trial_message(target: str, lang: str, base_url: str) -> Message:
+    """A short message that only proves ``target`` receives what Veille sends."""
+    title = gettext("Veille: test notification", lang)
+    text = gettext("This is a test from Veille: notifications reach {target}.", lang).format(
+        target=target)
+    link = f"{base_url.rstrip('/')}/{SOURCES_PATH}"
+    lines = [text, gettext("Open in Veille: {link}", lang).format(link=link)]
+    esc = html.escape
+    body = (f"<p>{esc(text)}</p>"
+            f'<p><a href="{esc(link)}">{esc(gettext("Open in Veille", lang))}</a></p>')
+    return Message(title, "\n".join(lines), body)

@@ -72,7 +72,7 @@ def send(url: str, message: Message, attachment: Path | None = None) -> str | No
     email = url.split(":", 1)[0].lower() in EMAIL_SCHEMES
     fmt = apprise.NotifyFormat.HTML if email else apprise.NotifyFormat.TEXT
     attach = apprise.AppriseAttachment(str(attachment)) if attachment else None
-    with apprise.LogCapture(level=logging.WARNING) as logs:
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as logs:
         ok = target.notify(title=message.title, body=message.html if email else message.text,
                            body_format=fmt, attach=attach)
         seen = logs.getvalue()

@@ -18,7 +18,11 @@ import streamlit as st
 from analysis.query import QuerySyntaxError
 from config import ConfigError, default_config_path, load_watch
 from config.watch import ROOT, brand_query, update_brand
-from store import alerts, health, queries
+from i18n.catalog import translator
+from i18n.formats import moment
+from notify.targets import target_states
+from store import alerts, health, queries, scheduler
+from store.deliveries import delivery_log
 from store.rematch import PREVIEW_ITEMS, preview
 from ui import roles
 from ui.state import current, read
@@ -250,6 +254,8 @@ def _save_brand(db: Path, config_path: Path, name: str) -> None:
 # --- the page ----------------------------------------------------------------------------------
 
 view = current()
+lang = getattr(view, "lang", "en")
+_ = translator(lang)
 db = Path(view.db)
 config_path = default_config_path()
 try:
@@ -284,6 +290,25 @@ for column, name, helptext in zip(tiles, ("ok", "failing", "silent", "never run"
         "Configured but never collected yet."), strict=True):
     column.metric(STATUS_ICONS[name], int(counts.get(name, 0)), border=True, help=helptext)
 
+# The scheduler: `collectors watch` (started by `make run`) beats in a file beside the database.
+clock = scheduler.status(db)
+if clock.running:
+    st.success(_("Collection runs on schedule: running since {since}, last heartbeat {beat}.")
+               .format(since=moment(clock.started_at, lang), beat=moment(clock.beat_at, lang)),
+               icon=":material/schedule:")
+else:
+    st.info(_("Scheduled collection is not running — start it with `make run` or "
+                 "`python -m collectors watch`."), icon=":material/schedule:")
+
+
+def next_run(name: str) -> str:
+    """When the scheduler runs source ``name`` next, in the reader's words."""
+    when = clock.next_runs.get(name)
+    if not clock.running:
+        return _("not scheduled")
+    return moment(when, lang) if when else _("not scheduled")
+
+
 per_run = {src: list(group["items_new"].astype(int)) for src, group in runs.groupby("source")}
 table = pd.DataFrame({
     "Status": [STATUS_ICONS.get(s, s) for s in status["status"]],
@@ -293,6 +318,7 @@ table = pd.DataFrame({
                      for t in status.get("last_success", pd.Series([None] * len(status)))],
     "New items per run": [per_run.get(n, []) for n in status["name"]],
     "Last run new": [sum(v[-1:]) if (v := per_run.get(n)) else None for n in status["name"]],
+    "Next run": [next_run(n) for n in status["name"]],
     "Why": status["reason"],
     "Last error": [f"{k}: {e}" if isinstance(e, str) and e else ""
                    for k, e in zip(status.get("last_error_kind", [None] * len(status)),
@@ -313,6 +339,68 @@ for row in failing.itertuples():
                f"{int(row.consecutive_failures)} run(s) in a row. Last error:",
                icon=":material/sync_problem:")
     st.text(str(row.last_error or ""))
+
+# Notifications: where they go, whether they get there, and a test message per target.
+NOTIFY_STATES = {"ok": "🟢 ", "failing": "🔴 ", "unused": "⚪ "}
+
+
+def _send_test(db: Path, config_path: Path, name: str) -> None:
+    """Send a test message through the CLI in a subprocess (the app process only reads)."""
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "notify", "test", name, "--config", str(config_path),
+             "--db", str(db), "--lang", lang], cwd=ROOT, capture_output=True, text=True,
+            stdin=subprocess.DEVNULL, timeout=120)
+        ok, said = proc.returncode == 0, (proc.stdout + proc.stderr).strip()
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        ok, said = False, str(exc)
+    st.session_state[f"src_test_result_{name}"] = (ok, said)
+
+
+st.subheader(_("Notifications"), anchor=False)
+targets = watch.notify if watch else []
+if not targets:
+    st.caption(_("No notification target: add `[[notify]]` to the watch file to be told of "
+                 "alerts by email, chat or webhook."))
+for target in target_states(targets, read(delivery_log, db)):
+    with st.container(border=True):
+        state = {"ok": _("delivering"), "failing": _("failing"),
+                 "unused": _("nothing sent yet")}[target.state]
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.markdown(f"{NOTIFY_STATES[target.state]}**{md(target.name)}** — {md(state)}  \n"
+                      f"{md(target.address)} · {md(', '.join(target.events))}")
+        right.button(_("Send a test notification"), key=f"src_test_{target.name}",
+                     icon=":material/send:", width="stretch", on_click=_send_test,
+                     args=(db, config_path, target.name))
+        result = st.session_state.pop(f"src_test_result_{target.name}", None)
+        if result is not None:
+            (st.success if result[0] else st.warning)(
+                _("Test notification sent to {name}.").format(name=target.name) if result[0]
+                else _("The test notification to {name} was not sent:").format(
+                    name=target.name), icon=":material/send:")
+            if not result[0]:
+                st.text(result[1])
+        if target.state == "failing":
+            st.warning(_("{name} keeps failing: {count} failed attempt(s). Last error:").format(
+                name=target.name, count=target.failed_attempts), icon=":material/sync_problem:")
+            st.text(target.last_error or "")
+        if target.retrying:
+            st.caption(_("{count} message(s) waiting to be sent again at the next run.").format(
+                count=target.retrying))
+        if target.given_up:
+            st.caption(_("{count} message(s) not delivered and too old to be sent again.")
+                       .format(count=target.given_up))
+        if target.last_sent is not None:
+            st.caption(_("Last delivered: {when}").format(when=moment(target.last_sent, lang)))
+        if not target.recent.empty:
+            st.dataframe(pd.DataFrame({
+                _("When"): [moment(t, lang) for t in target.recent["last_at"]],
+                _("Event"): target.recent["event"],
+                _("Result"): [_("delivered") if s == "sent" else _("failed")
+                              for s in target.recent["status"]],
+                _("Attempts"): target.recent["attempts"],
+                _("Error"): target.recent["error"].fillna(""),
+            }), hide_index=True, width="stretch", key=f"src_log_{target.name}")
 
 # Collect now: the CLI in a subprocess; the app itself only ever reads.
 st.subheader("Collect now", anchor=False)
