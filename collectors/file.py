@@ -65,8 +65,11 @@ class FileCollector(Collector):
 
     The file is read one record at a time, so exports of any size stream through. Rows that
     cannot be imported are reported with ``ctx.warn`` (file and line) and skipped; every other
-    row is yielded. Problems with the file as a whole (missing, no header, a mapped column
-    absent) raise :class:`ParseError` before any row is imported.
+    row is yielded. A row holding bytes its encoding cannot read (a Windows-1252 line in a
+    UTF-8 file, an undefined byte such as 0x9D) is kept, decoded as well as possible, marked
+    (``extra["repaired"]``) and reported, never silently lost. Problems with the file as a
+    whole (missing, no header, a mapped column absent) raise :class:`ParseError` before any
+    row is imported.
     """
 
     kind = "file"
@@ -223,7 +226,7 @@ class FileCollector(Collector):
             except _BadRow as exc:
                 report(record.start, str(exc))
                 continue
-            yield item
+            yield _mark(item, decoder, record.start, report)
 
     def _find_header(self, records: Iterator[_Record], decoder: _Decoder, delimiter: str,
                      shown: str, report: Callable[[int, str], None]
@@ -333,7 +336,7 @@ class FileCollector(Collector):
             except _BadRow as exc:
                 report(line.number, str(exc))
                 continue
-            yield item
+            yield _mark(item, decoder, line.number, report)
         if with_text == 0 and without_text:
             raise ParseError(self._no_text_key(shown, keys["text"], without_text, first_keys))
 
@@ -449,8 +452,12 @@ class _Decoder:
         self.auto = encoding is None
         self.encoding = encoding
         self.shown_as = shown_as
+        # Why the last record had to be repaired (bytes no encoding reads), or None: the row
+        # is kept, decoded as well as possible, and marked (see FileCollector._mark).
+        self.repaired: str | None = None
 
     def __call__(self, data: bytes) -> str:
+        self.repaired = None
         if data.isascii():
             return data.decode("ascii")
         if self.encoding is None:
@@ -474,12 +481,39 @@ class _Decoder:
         except UnicodeDecodeError as exc:
             before = data[max(0, exc.start - 24):exc.start].decode("utf-8", "replace")
             hint = " like the rest of the file" if self.auto else ""
-            raise _BadRow(f"undecodable byte 0x{data[exc.start]:02X} after {before!r}: not "
-                          f"{name}{hint} (a file with mixed encodings?)") from None
+            self.repaired = (f"undecodable byte 0x{data[exc.start]:02X} after {before!r}: not "
+                             f"{name}{hint} (a file with mixed encodings?)")
+            return _best_effort(data)
         if _MARK in text:
             before = text[:text.index(_MARK)][-24:]
-            raise _BadRow(f"undecodable bytes after {before!r}: not {name}")
+            self.repaired = f"undecodable bytes after {before!r}: not {name}"
+            return text.replace(_MARK, "\ufffd")
         return text
+
+
+def _mark(item: Item, decoder: _Decoder, line: int, report: Callable[[int, str], None]
+          ) -> Item:
+    """``item`` marked (``extra["repaired"]``) and reported when its record's bytes had to be
+    repaired: the row is kept, never silently, and the source's run shows a warning."""
+    if decoder.repaired:
+        item.extra["repaired"] = decoder.repaired
+        report(line, f"{decoder.repaired}; kept, unreadable bytes shown as \ufffd")
+    return item
+
+
+def _best_effort(data: bytes) -> str:
+    """``data`` read as UTF-8 where it is UTF-8 and byte by byte as Windows-1252 elsewhere; a
+    byte neither reads (0x81, 0x8D, 0x8F, 0x90, 0x9D) becomes U+FFFD."""
+    out: list[str] = []
+    while data:
+        try:
+            out.append(data.decode("utf-8"))
+            break
+        except UnicodeDecodeError as exc:
+            out.append(data[:exc.start].decode("utf-8"))
+            out.append(data[exc.start:exc.start + 1].decode("cp1252", errors="replace"))
+            data = data[exc.start + 1:]
+    return "".join(out)
 
 
 def _open(path: Path) -> BinaryIO:

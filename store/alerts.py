@@ -350,11 +350,14 @@ def next_state(state: str) -> str | None:
 
 
 def source_health(db: Path | str, now: datetime | None = None) -> pd.DataFrame:
-    """Every source with its status: ``ok``, ``failing``, ``silent`` or ``never run``.
+    """Every source with its status: ``ok``, ``warnings``, ``failing``, ``silent`` or
+    ``never run``.
 
     A source is ``failing`` when its last run failed, ``silent`` when no new item came from it
     for longer than three of its ``every`` intervals (counted from its last new item, or from
     its first run if it never brought one) — so a blocked scraper is never read as a calm day.
+    A source whose last run succeeded with warnings (rows skipped or repaired, a search left
+    out for want of a token…) shows ``warnings``, not ``ok``.
     Demo and file sources bring nothing new by design and are never silent. ``now`` (naive
     UTC) defaults to the current time. Columns: see :data:`HEALTH_COLUMNS`; ``reason`` says
     the status in words. Unhealthy sources come first.
@@ -366,16 +369,20 @@ def source_health(db: Path | str, now: datetime | None = None) -> pd.DataFrame:
         rows = con.execute("""
             SELECT s.name, s.kind, s.last_run_at, s.last_success,
                    r.last_new, r.first_run, s.last_error, s.last_error_kind,
-                   coalesce(s.consecutive_failures, 0), s.every_seconds
+                   coalesce(s.consecutive_failures, 0), s.every_seconds,
+                   coalesce(w.last_warnings, 0)
             FROM sources s
             LEFT JOIN (SELECT source, max(finished_at) FILTER (items_new > 0) AS last_new,
                               min(started_at) AS first_run
                        FROM runs GROUP BY source) r ON r.source = s.name
+            LEFT JOIN (SELECT source, arg_max(warnings, started_at) AS last_warnings
+                       FROM runs WHERE finished_at IS NOT NULL GROUP BY source) w
+                   ON w.source = s.name
             ORDER BY s.name
         """).fetchall()
     out = []
     for (name, kind, last_run, last_success, last_new, first_run, error, error_kind, failures,
-         every) in rows:
+         every, warnings) in rows:
         every = float(every or 3600.0)
         since = last_new or first_run or last_run
         if last_run is None:
@@ -389,11 +396,13 @@ def source_health(db: Path | str, now: datetime | None = None) -> pd.DataFrame:
             hours = (now - since).total_seconds() / 3600
             reason = (f"no new item for {hours:,.0f} h (runs every {every / 3600:g} h)"
                       if last_new else f"no item ever, first run {hours:,.0f} h ago")
+        elif warnings > 0:
+            status, reason = "warnings", f"last run: {warnings} warning(s)"
         else:
             status, reason = "ok", "collecting"
         out.append([name, kind, last_run, last_success, last_new, error, error_kind,
                     int(failures), every, status, reason])
     df = pd.DataFrame(out, columns=HEALTH_COLUMNS)
-    order = {"failing": 0, "silent": 1, "never run": 2, "ok": 3}
+    order = {"failing": 0, "silent": 1, "warnings": 2, "never run": 3, "ok": 4}
     return df.sort_values(["status", "name"], key=lambda c: c.map(order) if c.name == "status"
                           else c).reset_index(drop=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from store.alerts import source_health
 from tests.conftest import collect
 
 WATCH = """\
@@ -51,8 +52,9 @@ def export() -> tuple[bytes, set[str], dict[int, str]]:
         reason="longer than")
     # Just under the limit is an ordinary (long) row.
     add(f'8,"Opalia {"y" * (BIG - 100)}",user8,2026-06-02 10:00:00\n'.encode(), "8")
-    # A Windows-1252 line inside a UTF-8 file (an export pasted together from two tools).
-    add('9,"Opalia café crème",user9,2026-06-03 10:00:00\n'.encode("cp1252"),
+    # A Windows-1252 line inside a UTF-8 file (an export pasted together from two tools):
+    # kept, decoded byte by byte, and reported.
+    add('9,"Opalia café crème",user9,2026-06-03 10:00:00\n'.encode("cp1252"), "9",
         reason="mixed encodings")
     add(b'10,"Opalia from the future",user10,3024-01-01 10:00:00\n', reason="future")
     add(b'11,"Opalia before the epoch",user11,1955-05-01 10:00:00\n', reason="1970")
@@ -88,10 +90,15 @@ def test_a_hostile_export_keeps_exactly_its_good_rows(tmp_path: Path):
         mentions = con.execute("SELECT count(*) FROM mentions").fetchone()[0]
     finally:
         con.close()
-    assert {r[0] for r in rows} == ids and len(rows) == len(keep) == 7
+    assert {r[0] for r in rows} == ids and len(rows) == len(keep) == 8
     assert mentions == len(keep)
     texts = {r[1] for r in rows}
     assert "Opalia répond vite, très bien #1" in texts  # UTF-8 kept as written
+    assert "Opalia café crème" in texts  # the Windows-1252 line, repaired
+    # Rows were skipped and one repaired: the source says so, it is not simply "ok".
+    health = source_health(db)
+    assert health["status"].tolist() == ["warnings"]
+    assert health["reason"].tolist() == [f"last run: {len(bad)} warning(s)"]
     assert any(len(t) > BIG - 200 for t in texts)
     assert all(1970 <= r[2].year <= 2026 for r in rows)
     assert "\x00" not in "".join(texts) and "\ufdd0" not in "".join(texts)

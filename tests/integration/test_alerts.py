@@ -190,3 +190,19 @@ def test_source_health_tells_failing_silent_never_run_and_ok_apart(tmp_path):
     # Generated and imported data bring nothing new by design.
     assert later.loc["import", "status"] == "ok" and later.loc["demo", "status"] == "ok"
     assert list(later["status"])[:3] == ["failing", "silent", "silent"]
+
+
+def test_a_run_that_skipped_or_repaired_rows_shows_warnings_not_ok(tmp_path):
+    db = tmp_path / "health.duckdb"
+    with writing(db) as con:
+        for n, (name, warnings) in enumerate((("clean", 0), ("import", 3), ("import", 0),
+                                              ("posts", 2))):
+            start_run(con, f"run-{n}", name, "file", 3600.0)
+            finish_run(con, f"run-{n}", name, status="ok", seen=5, new=5, updated=0,
+                       warnings=warnings)
+    health = source_health(db).set_index("name")
+    assert health.loc["posts", "status"] == "warnings"
+    assert health.loc["posts", "reason"] == "last run: 2 warning(s)"
+    # A later clean run clears it: the state is the last run's.
+    assert health.loc["import", "status"] == "ok" and health.loc["clean", "status"] == "ok"
+    assert list(health.index)[0] == "posts"  # shown before the healthy ones

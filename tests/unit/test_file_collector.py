@@ -84,20 +84,27 @@ def test_utf8_row_in_a_windows_1252_file_is_not_garbled(tmp_path):
     assert [i.text for i in items] == ["café noir", "café crème"]
 
 
-def test_undecodable_row_in_a_utf8_file_is_reported_and_skipped(tmp_path):
+def test_undecodable_row_in_a_utf8_file_is_kept_repaired_and_reported(tmp_path):
     content = b"id,text\n1,th\xc3\xa9 vert\n2,caf\xe9 latin-1\n3,\xe2\x82\xac ok\n"
     items, warnings, _ = collect(tmp_path, content)
-    assert [i.text for i in items] == ["thé vert", "€ ok"]
+    assert [i.text for i in items] == ["thé vert", "café latin-1", "€ ok"]
+    assert [bool(i.extra.get("repaired")) for i in items] == [False, True, False]
     assert len(warnings) == 1
     assert warnings[0].startswith(where(tmp_path, 3))
     assert "0xE9" in warnings[0] and "UTF-8" in warnings[0] and "after '2,caf'" in warnings[0]
+    assert "kept" in warnings[0]
 
 
-def test_undefined_windows_1252_byte_is_reported(tmp_path):
-    content = b"id,text\n1,caf\xe9\n2,broken \x81 byte\n3,fin\n"
+def test_mixed_windows_1252_file_with_undefined_bytes_keeps_every_row(tmp_path):
+    # Windows-1252 with stray 0x9D and 0x81 (undefined there) and a UTF-8 line pasted in.
+    content = (b"id,text\n1,caf\xe9\n2,broken \x81 byte\n3,\x93quoted\x9d caf\xe9\n"
+               b"4,cr\xc3\xa8me \x9d\n5,fin\n")
     items, warnings, _ = collect(tmp_path, content)
-    assert [i.text for i in items] == ["café", "fin"]
-    assert len(warnings) == 1 and warnings[0].startswith(where(tmp_path, 3))
+    assert [i.text for i in items] == ["café", "broken \ufffd byte", "“quoted\ufffd café",
+                                       "crème \ufffd", "fin"]
+    assert [i.id.rsplit(":", 1)[1] for i in items if i.extra.get("repaired")] == ["2", "3", "4"]
+    assert [w.split(": ", 1)[0] for w in warnings] == [
+        where(tmp_path, n)[:-2] for n in (3, 4, 5)]
     assert "0x81" in warnings[0] and "Windows-1252" in warnings[0]
 
 
@@ -113,9 +120,9 @@ def test_explicit_encoding(tmp_path):
     assert warnings == [] and items[0].text == "naïve"
 
 
-def test_explicit_utf8_refuses_a_latin1_row(tmp_path):
+def test_explicit_utf8_keeps_a_latin1_row_marked(tmp_path):
     items, warnings, _ = collect(tmp_path, b"id,text\n1,na\xefve\n2,ok\n", encoding="utf-8")
-    assert [i.text for i in items] == ["ok"]
+    assert [i.text for i in items] == ["naïve", "ok"] and items[0].extra["repaired"]
     assert warnings[0].startswith(where(tmp_path, 2)) and "0xEF" in warnings[0]
 
 
