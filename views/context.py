@@ -89,7 +89,7 @@ def parse_choices(db: Path | str, params: dict[str, list[str]], lang: str = "en"
             known = ", ".join(getattr(options, name)) or _("none")
             raise ViewError(_("unknown {param} {values}; this database has: {known}").format(
                 param=param, values=repr(", ".join(unknown)), known=known))
-    choices, notices = flt.parse_params(params, options)
+    choices, notices = flt.parse_params(params, options, lang)
     if notices and ("from" in params or "to" in params) and choices.period != "custom":
         raise ViewError("; ".join(notices))
     return choices, options

@@ -28,8 +28,6 @@ _PRESET_DAYS = {"7d": 7, "30d": 30, "90d": 90}
 # URL parameter -> field of Choices and Options holding the same dimension.
 LIST_PARAMS: dict[str, str] = {"brand": "brands", "kind": "kinds", "source": "sources",
                                "lang": "langs", "sentiment": "sentiments"}
-_NOUNS = {"brand": "brand", "kind": "source kind", "source": "source", "lang": "language",
-          "sentiment": "sentiment"}
 PARAMS = ("period", "from", "to", *LIST_PARAMS)
 # A link is typed or pasted by people; anything past these sizes is not a real choice.
 MAX_VALUES = 100
@@ -70,15 +68,15 @@ class Choices:
     sentiments: tuple[str, ...] = ()
 
 
-def parse_params(params: Mapping[str, str | Sequence[str]], options: Options
-                 ) -> tuple[Choices, list[str]]:
+def parse_params(params: Mapping[str, str | Sequence[str]], options: Options,
+                 lang: str = "en") -> tuple[Choices, list[str]]:
     """Read the choices a link carries, keeping only what fits this database.
 
     ``params`` maps URL parameter names to their values (repeated parameters as a list).
     Unknown periods, brands, kinds, sources or languages, unreadable dates and oversized values
     are dropped; reversed dates are swapped and dates outside the data are clamped. Returns the
     choices and one short notice per correction; a notice never repeats the value itself (a
-    link is untrusted text).
+    link is untrusted text). The notices are in ``lang``.
     """
     notices: list[str] = []
 
@@ -92,18 +90,21 @@ def parse_params(params: Mapping[str, str | Sequence[str]], options: Options
         if asked[-1] in PERIODS:
             period = asked[-1]
         else:
-            notices.append(f"the period in the link is not one Veille knows, so this shows "
-                           f"{PERIOD_NAMES[DEFAULT_PERIOD].lower()}")
+            notices.append(gettext("the period in the link is not one Veille knows, so this "
+                                   "shows {period}", lang).format(
+                period=gettext(PERIOD_NAMES[DEFAULT_PERIOD], lang).lower()))
     start, end = None, None
+    said_dates = False
     if values("from") or values("to"):
-        start, end, date_notices = _parse_range(values("from"), values("to"), options)
+        start, end, date_notices = _parse_range(values("from"), values("to"), options, lang)
         if not asked and start is not None:
             period = "custom"
         if period == "custom":
             notices.extend(date_notices)
+            said_dates = bool(date_notices)
     if period == "custom" and (start is None or end is None):
-        if not any("dates" in n for n in notices):
-            notices.append("a custom period needs both a start and an end date")
+        if not said_dates:
+            notices.append(gettext("a custom period needs both a start and an end date", lang))
         period = DEFAULT_PERIOD
     if period != "custom":
         start = end = None
@@ -116,28 +117,51 @@ def parse_params(params: Mapping[str, str | Sequence[str]], options: Options
         lists[field] = tuple(v for v in allowed if v in wanted)
         dropped = len(raw) - sum(1 for v in raw[:MAX_VALUES] if v in allowed)
         if dropped:
-            noun = _NOUNS[param]
-            plural = "s" if dropped > 1 else ""
-            notices.append(f"{dropped} {noun}{plural} in the link {'are' if plural else 'is'} "
-                           f"not in this watch and {'were' if plural else 'was'} left out")
+            notices.append(_left_out(param, dropped, lang).format(n=dropped))
     return Choices(period=period, start=start, end=end, **lists), notices
 
 
-def _parse_range(raw_start: list[str], raw_end: list[str], options: Options
-                 ) -> tuple[date | None, date | None, list[str]]:
+def _left_out(param: str, n: int, lang: str) -> str:
+    """The notice for ``n`` values of URL parameter ``param`` not in this watch, in ``lang``."""
+    if param == "brand":
+        return ngettext("{n} brand in the link is not in this watch and was left out",
+                        "{n} brands in the link are not in this watch and were left out", n,
+                        lang)
+    if param == "kind":
+        return ngettext("{n} source kind in the link is not in this watch and was left out",
+                        "{n} source kinds in the link are not in this watch and were left "
+                        "out", n, lang)
+    if param == "source":
+        return ngettext("{n} source in the link is not in this watch and was left out",
+                        "{n} sources in the link are not in this watch and were left out", n,
+                        lang)
+    if param == "lang":
+        return ngettext("{n} language in the link is not in this watch and was left out",
+                        "{n} languages in the link are not in this watch and were left out",
+                        n, lang)
+    return ngettext("{n} sentiment in the link is not in this watch and was left out",
+                    "{n} sentiments in the link are not in this watch and were left out", n,
+                    lang)
+
+
+def _parse_range(raw_start: list[str], raw_end: list[str], options: Options,
+                 lang: str = "en") -> tuple[date | None, date | None, list[str]]:
     start, end = _parse_day(raw_start), _parse_day(raw_end)
     if start is None or end is None:
-        return None, None, ["the dates in the link could not be read"]
+        return None, None, [gettext("the dates in the link could not be read", lang)]
     notices = []
     if start > end:
         start, end = end, start
-        notices.append("the dates in the link were in reverse order and were swapped")
+        notices.append(gettext("the dates in the link were in reverse order and were swapped",
+                               lang))
     if end < options.first_day or start > options.last_day:
-        return None, None, ["the dates in the link are outside the collected data"]
+        return None, None, [gettext("the dates in the link are outside the collected data",
+                                    lang)]
     if start < options.first_day or end > options.last_day:
         start, end = max(start, options.first_day), min(end, options.last_day)
-        notices.append(f"the dates in the link were limited to the collected data "
-                       f"({fmt.span(options.first_day, options.last_day)})")
+        notices.append(gettext("the dates in the link were limited to the collected data "
+                               "({days})", lang).format(
+            days=fmt.span(options.first_day, options.last_day, lang)))
     return start, end, notices
 
 
