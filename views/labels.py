@@ -50,5 +50,5 @@ def names(mapping: Mapping[str, str], lang: str = "en") -> dict[str, str]:
 
 
 # A source's health (store.alerts.source_health's status).
-HEALTH_NAMES = {"ok": _("ok"), "failing": _("failing"), "silent": _("silent"),
-                "never run": _("never run")}
+HEALTH_NAMES = {"ok": _("ok"), "warnings": _("warnings"), "failing": _("failing"),
+                "silent": _("silent"), "never run": _("never run")}

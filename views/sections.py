@@ -188,6 +188,7 @@ _REASONS = (
      _("no new item for {hours} h (runs every {every} h)")),
     (re.compile(r"^no item ever, first run (?P<hours>[\d,]+) h ago$"),
      _("no item ever, first run {hours} h ago")),
+    (re.compile(r"^last run: (?P<n>\d+) warning\(s\)$"), _("last run: {n} warning(s)")),
 )
 
 
