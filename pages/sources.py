@@ -18,8 +18,8 @@ import streamlit as st
 from analysis.query import QuerySyntaxError
 from config import ConfigError, default_config_path, load_watch
 from config.watch import ROOT, brand_query, update_brand
-from i18n.catalog import translator
-from i18n.formats import moment
+from i18n.catalog import gettext, translator
+from i18n.formats import moment, number
 from notify.targets import target_states
 from store import alerts, health, queries, scheduler
 from store.deliveries import delivery_log
@@ -28,8 +28,14 @@ from ui import roles
 from ui.state import current, read
 from views import format as fmt
 
-STATUS_ICONS = {"ok": "🟢 ok", "failing": "🔴 failing", "silent": "🟠 silent",
-                "never run": "⚪ never run"}
+STATUS_ICONS = {"ok": "🟢", "failing": "🔴", "silent": "🟠", "never run": "⚪"}
+
+
+def status_label(state: str, lang: str) -> str:
+    """A source state with its colour, in the reader's language: ``🟢 ok``."""
+    words = {"ok": gettext("ok", lang), "failing": gettext("failing", lang),
+             "silent": gettext("silent", lang), "never run": gettext("never run", lang)}
+    return f"{STATUS_ICONS[state]} {words[state]}" if state in words else state
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 MAX_LINES = 200
 
@@ -194,23 +200,28 @@ def show_job(job: Job) -> None:
     """Progress bars while the job runs; then its result lines and warnings."""
     elapsed = time.time() - job.started
     if job.running:
-        st.markdown(f"**{md(job.title)}** — running for {elapsed:,.0f} s")
+        st.markdown(_("**{title}** — running for {seconds} s").format(
+            title=md(job.title), seconds=number(elapsed, lang)))
         if not job.progress:
-            st.progress(0, text="starting…")
+            st.progress(0, text=_("starting…"))
         for name, (done, total) in list(job.progress.items()):
             if total:
-                st.progress(min(done / total, 1.0), text=f"{md(name)}: {done:,} / {total:,} items")
+                st.progress(min(done / total, 1.0), text=_("{name}: {done} / {total} items").format(
+                    name=md(name), done=number(done, lang), total=number(total, lang)))
             else:
-                st.progress(0, text=f"{md(name)}: {done:,} items so far")
+                st.progress(0, text=_("{name}: {done} items so far").format(
+                    name=md(name), done=number(done, lang)))
     else:
         ok = job.returncode == 0
         (st.success if ok else st.warning)(
-            f"**{md(job.title)}** {'finished' if ok else f'ended with code {job.returncode}'}",
+            f"**{md(job.title)}** " + (_("finished") if ok else _("ended with code {code}").format(
+                code=job.returncode)),
             icon=":material/task_alt:" if ok else ":material/report:")
     if job.lines:
         st.text("\n".join(job.lines))
     if job.warnings:
-        with st.expander(f"{len(job.warnings)} message(s) from the collectors"):
+        with st.expander(_("{count} message(s) from the collectors").format(
+                count=len(job.warnings))):
             st.text("\n".join(job.warnings[-50:]))
 
 
@@ -219,10 +230,10 @@ def _collect_now(db: Path, config_path: Path, configured: list[str]) -> None:
         return
     choice = st.session_state.get("src_collect_choice")
     args = ["run", "--config", str(config_path), "--db", str(db)]
-    title = "Collecting all enabled sources"
+    title = _("Collecting all enabled sources")
     if choice in configured:
         args += ["--source", choice]
-        title = f"Collecting {choice}"
+        title = _("Collecting {source}").format(source=choice)
     if start_job(db, title, args) is None:
         st.session_state["src_collect_refused"] = True
 
@@ -239,16 +250,17 @@ def _save_brand(db: Path, config_path: Path, name: str) -> None:
     try:
         update_brand(config_path, name, query=query, products=products, exclude=exclude)
     except ConfigError as exc:
-        notes.append(("problem", "The watch file was not changed:", str(exc)))
+        notes.append(("problem", _("The watch file was not changed:"), str(exc)))
         return
     state.pop("src_preview", None)
-    if start_job(db, f"Re-matching {name}", ["rematch", "--config", str(config_path),
-                                             "--db", str(db), "--brand", name]) is None:
-        notes.append(("problem", "Saved. The re-match could not start while another "
-                      "collection runs: run `python -m collectors rematch` later.", ""))
-    else:
-        notes.append(("ok", f"Saved {md(name)} in {md(config_path)}; re-matching its history.",
+    args = ["rematch", "--config", str(config_path), "--db", str(db), "--brand", name]
+    if start_job(db, _("Re-matching {brand}").format(brand=name), args) is None:
+        notes.append(("problem", _("Saved. The re-match could not start while another "
+                                   "collection runs: run `python -m collectors rematch` later."),
                       ""))
+    else:
+        notes.append(("ok", _("Saved {brand} in {file}; re-matching its history.").format(
+            brand=md(name), file=md(config_path)), ""))
 
 
 # --- the page ----------------------------------------------------------------------------------
@@ -264,10 +276,10 @@ try:
 except ConfigError as exc:
     watch, config_problem = None, str(exc)
 
-st.header("Sources", anchor=False)
+st.header(_("Sources"), anchor=False)
 if config_problem:
-    st.warning(f"The watch file {md(config_path)} has problems, so collecting and editing "
-               "are off until it is fixed:", icon=":material/error:")
+    st.warning(_("The watch file {file} has problems, so collecting and editing are off "
+                 "until it is fixed:").format(file=md(config_path)), icon=":material/error:")
     st.text(config_problem)
 
 # Health: one row per source, unhealthy first.
@@ -284,11 +296,11 @@ if missing:
 counts = status["status"].value_counts() if len(status) else pd.Series(dtype=int)
 tiles = st.columns(4)
 for column, name, helptext in zip(tiles, ("ok", "failing", "silent", "never run"), (
-        "Collected without error at their last run.",
-        "Their last run failed: the error is below.",
-        "No new item for more than three of their intervals: maybe blocked.",
-        "Configured but never collected yet."), strict=True):
-    column.metric(STATUS_ICONS[name], int(counts.get(name, 0)), border=True, help=helptext)
+        _("Collected without error at their last run."),
+        _("Their last run failed: the error is below."),
+        _("No new item for more than three of their intervals: maybe blocked."),
+        _("Configured but never collected yet.")), strict=True):
+    column.metric(status_label(name, lang), int(counts.get(name, 0)), border=True, help=helptext)
 
 # The scheduler: `collectors watch` (started by `make run`) beats in a file beside the database.
 clock = scheduler.status(db)
@@ -311,32 +323,34 @@ def next_run(name: str) -> str:
 
 per_run = {src: list(group["items_new"].astype(int)) for src, group in runs.groupby("source")}
 table = pd.DataFrame({
-    "Status": [STATUS_ICONS.get(s, s) for s in status["status"]],
-    "Source": status["name"],
-    "Kind": status.get("kind"),
-    "Last success": [fmt.moment(t) if pd.notna(t) else "never"
+    _("Status"): [status_label(s, lang) for s in status["status"]],
+    _("Source"): status["name"],
+    _("Kind"): status.get("kind"),
+    _("Last success"): [moment(t, lang) if pd.notna(t) else _("never")
                      for t in status.get("last_success", pd.Series([None] * len(status)))],
-    "New items per run": [per_run.get(n, []) for n in status["name"]],
-    "Last run new": [sum(v[-1:]) if (v := per_run.get(n)) else None for n in status["name"]],
-    "Next run": [next_run(n) for n in status["name"]],
-    "Why": status["reason"],
-    "Last error": [f"{k}: {e}" if isinstance(e, str) and e else ""
+    _("New items per run"): [per_run.get(n, []) for n in status["name"]],
+    _("Last run new"): [sum(v[-1:]) if (v := per_run.get(n)) else None for n in status["name"]],
+    _("Next run"): [next_run(n) for n in status["name"]],
+    _("Why"): status["reason"],
+    _("Last error"): [f"{k}: {e}" if isinstance(e, str) and e else ""
                    for k, e in zip(status.get("last_error_kind", [None] * len(status)),
                                    status.get("last_error", [None] * len(status)), strict=True)],
 })
 if table.empty:
-    st.info("No source yet: add `[[sources]]` to the watch file, then collect.",
+    st.info(_("No source yet: add `[[sources]]` to the watch file, then collect."),
             icon=":material/info:")
 else:
     st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "New items per run": st.column_config.BarChartColumn(
-            "New items per run", help="New items stored by each of the last runs, oldest first"),
-        "Last error": st.column_config.TextColumn("Last error", width="large"),
+        _("New items per run"): st.column_config.BarChartColumn(
+            _("New items per run"),
+            help=_("New items stored by each of the last runs, oldest first")),
+        _("Last error"): st.column_config.TextColumn(_("Last error"), width="large"),
     })
 failing = status[status["status"] == "failing"]
 for row in failing.itertuples():
-    st.warning(f"**{md(row.name)}** is failing — {md(row.last_error_kind or 'error')}, "
-               f"{int(row.consecutive_failures)} run(s) in a row. Last error:",
+    st.warning(_("**{source}** is failing — {kind}, {count} run(s) in a row. Last error:").format(
+        source=md(row.name), kind=md(row.last_error_kind or "error"),
+        count=int(row.consecutive_failures)),
                icon=":material/sync_problem:")
     st.text(str(row.last_error or ""))
 
@@ -403,22 +417,23 @@ for target in target_states(targets, read(delivery_log, db)):
             }), hide_index=True, width="stretch", key=f"src_log_{target.name}")
 
 # Collect now: the CLI in a subprocess; the app itself only ever reads.
-st.subheader("Collect now", anchor=False)
+st.subheader(_("Collect now"), anchor=False)
 job = job_for(db)
 busy = (job is not None and job.running) or other_collection_running(db)
 if watch is not None and watch.sources:
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.selectbox("Sources to collect", ["All enabled sources", *configured],
+    configured_choices = [_("All enabled sources"), *configured]
+    left.selectbox(_("Sources to collect"), configured_choices,
                    key="src_collect_choice", disabled=busy)
     # A callback, so the button is already disabled in the run the click triggers.
-    right.button("Collect now", icon=":material/download:", disabled=busy, key="src_collect",
+    right.button(_("Collect now"), icon=":material/download:", disabled=busy, key="src_collect",
                  type="primary", width="stretch", on_click=_collect_now,
                  args=(db, config_path, configured))
     if st.session_state.pop("src_collect_refused", False):
-        st.warning("Another collection is already running; try again when it ends.",
+        st.warning(_("Another collection is already running; try again when it ends."),
                    icon=":material/hourglass:")
 elif watch is not None:
-    st.caption("The watch file has no `[[sources]]` to collect.")
+    st.caption(_("The watch file has no `[[sources]]` to collect."))
 if other_collection_running(db):
     st.info("A collection started from another window is running.", icon=":material/sync:")
 
@@ -440,36 +455,37 @@ st.session_state["_src_full_run"] = True
 job_panel()
 
 # Brands: their queries, and an editor that previews what a change would do before saving.
-st.subheader("Brands", anchor=False)
+st.subheader(_("Brands"), anchor=False)
 if watch is None:
     st.dataframe(read(queries.brands, db), hide_index=True, width="stretch")
     st.stop()
 st.dataframe(pd.DataFrame({
-    "Brand": [b.name for b in watch.brands],
-    "Own": [b.own for b in watch.brands],
-    "Colour": [b.color for b in watch.brands],
-    "Query": [" ".join(b.query.split()) for b in watch.brands],
-    "Products": [", ".join(b.products) for b in watch.brands],
-    "Exclude": [b.exclude or "" for b in watch.brands],
+    _("Brand"): [b.name for b in watch.brands],
+    _("Own"): [b.own for b in watch.brands],
+    _("Colour"): [b.color for b in watch.brands],
+    _("Query"): [" ".join(b.query.split()) for b in watch.brands],
+    _("Products"): [", ".join(b.products) for b in watch.brands],
+    _("Exclude"): [b.exclude or "" for b in watch.brands],
 }), hide_index=True, width="stretch")
 
 names = [b.name for b in watch.brands]
 if not names:
     st.stop()
-name = st.selectbox("Brand to edit", names, key="src_brand")
+name = st.selectbox(_("Brand to edit"), names, key="src_brand")
 brand = watch.brands[names.index(name)]
 with st.form("src_brand_form", border=True):
-    query = st.text_area("Query", brand.query, key=f"src_query_{name}", height=100,
-                         help="Brand query: phrases in quotes, OR, AND, NOT, NEAR/n, caf*, @x, #x.")
-    products = st.text_area("Products (one per line)", "\n".join(brand.products),
+    query = st.text_area(_("Query"), brand.query, key=f"src_query_{name}", height=100,
+                         help=_("Brand query: phrases in quotes, OR, AND, NOT, NEAR/n, caf*, "
+                                "@x, #x."))
+    products = st.text_area(_("Products (one per line)"), "\n".join(brand.products),
                             key=f"src_products_{name}", height=80,
-                            help="Product names or queries that count for this brand: "
-                                 "iPhone, \"Apple Watch\".")
-    exclude = st.text_input("Exclude", brand.exclude or "", key=f"src_exclude_{name}",
+                            help=_("Product names or queries that count for this brand: "
+                                   "iPhone, \"Apple Watch\"."))
+    exclude = st.text_input(_("Exclude"), brand.exclude or "", key=f"src_exclude_{name}",
                             help="A query: items it matches never count for this brand.")
-    do_preview = st.form_submit_button("Preview changes", icon=":material/preview:")
+    do_preview = st.form_submit_button(_("Preview changes"), icon=":material/preview:")
     # A callback, so the re-match is already running (and buttons disabled) in this run.
-    st.form_submit_button("Save and re-match", icon=":material/save:", disabled=busy,
+    st.form_submit_button(_("Save and re-match"), icon=":material/save:", disabled=busy,
                           on_click=_save_brand, args=(db, config_path, name))
 
 for level, message, detail in st.session_state.pop("src_save_notes", []):
@@ -482,34 +498,38 @@ if do_preview:
     try:
         proposed = brand_query(query, product_list, exclude.strip() or None)
     except QuerySyntaxError as exc:
-        st.warning(f"The {md(getattr(exc, 'field', 'query'))} cannot be read: {md(exc)}",
+        st.warning(_("The {field} cannot be read: {error}").format(
+            field=md(getattr(exc, "field", "query")), error=md(exc)),
                    icon=":material/error:")
     else:
-        with st.spinner("Re-matching the most recent items…"):
+        with st.spinner(_("Re-matching the most recent items…")):
             st.session_state["src_preview"] = (name, proposal,
                                                preview(db, name, proposed, brand.compiled))
 
 shown = st.session_state.get("src_preview")
 if shown and shown[0] == name and shown[1] == proposal:
     result = shown[2]
-    st.metric(f"{name}: mentions that would change",
-              f"+{result.gained:,} / −{result.lost:,}", border=True,
-              help="Re-matched over the most recent stored items only; saving re-matches the "
-                   "whole history.")
-    window = (f"the {result.items:,} most recent items "
-              f"({fmt.span(result.since.date(), result.until.date())})" if result.items
-              else "no stored item")
-    st.caption(f"Over {window} (at most {PREVIEW_ITEMS:,}): {result.before:,} mentions now, "
-               f"{result.after:,} with the new query.")
+    st.metric(_("{brand}: mentions that would change").format(brand=name),
+              f"+{number(result.gained, lang)} / −{number(result.lost, lang)}", border=True,
+              help=_("Re-matched over the most recent stored items only; saving re-matches "
+                     "the whole history."))
+    window = (_("the {count} most recent items ({days})").format(
+        count=number(result.items, lang),
+        days=fmt.span(result.since.date(), result.until.date(), lang)) if result.items
+              else _("no stored item"))
+    st.caption(_("Over {window} (at most {limit}): {before} mentions now, {after} with the new "
+                 "query.").format(window=window, limit=number(PREVIEW_ITEMS, lang),
+                                  before=number(result.before, lang),
+                                  after=number(result.after, lang)))
     gained, lost = st.columns(2)
-    for column, title, rows in ((gained, "Would be added", result.added),
-                                (lost, "Would be removed", result.removed)):
+    for column, title, rows in ((gained, _("Would be added"), result.added),
+                                (lost, _("Would be removed"), result.removed)):
         with column:
             st.markdown(f"**{title}**")
             if rows:
                 st.dataframe(pd.DataFrame(rows)[["published_at", "source", "snippet"]],
                              hide_index=True, width="stretch",
                              column_config={"snippet": st.column_config.TextColumn(
-                                 "Text", width="large")})
+                                 _("Text"), width="large")})
             else:
-                st.caption("none")
+                st.caption(_("none"))
