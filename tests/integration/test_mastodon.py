@@ -160,3 +160,17 @@ def test_faults_are_classified_on_the_source(instances, tmp_path, answer, kind):
     config, db = watch(tmp_path, instances), tmp_path / "veille.duckdb"
     assert collect(config, db, check=False).returncode != 0
     assert db_rows(db, "SELECT last_error_kind FROM sources WHERE name = 'masto'") == [(kind,)]
+
+
+def test_without_a_token_hashtags_are_read_and_the_skipped_search_shows_in_health(instances,
+                                                                                   tmp_path):
+    from store.alerts import source_health
+
+    config = watch(tmp_path, instances, 'hashtags = ["#acme"]\nsearch = ["acme"]')
+    db = tmp_path / "veille.duckdb"
+    proc = collect(config, db, env={"VEILLE_MASTODON_TOKEN": ""})
+    assert len(items(db)) == 3  # S1, S2 and S3 from the tag timelines
+    assert all(i.server.hits("/api/v2/search") == [] for i in instances)
+    assert "searches skipped without an access token" in proc.stdout + proc.stderr
+    health = source_health(db)
+    assert health["status"].tolist() == ["warnings"]  # not "ok": the searches were left out
