@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import charts
+from i18n.catalog import translator
 from store import edits, queries
 from store import mentions as store_mentions
 from ui import drilldown, export, roles
@@ -21,6 +22,16 @@ KEY_ANSWERED, KEY_SORT, KEY_SIZE = "m_answered", "m_sort", "m_size"
 KEY_PICK, KEY_TABLE = "m_pick", "m_table"
 _PAGES, _LOADED, _LAST_ROW = "_m_pages", "_m_loaded", "_m_last_row"
 ANSWERED_CHOICES = {"all": "All", **store_mentions.ANSWERED}
+
+
+def _(message: str) -> str:
+    """``message`` itself: marks it for the catalog; it is translated where it is shown."""
+    return message
+
+
+# The store's names for its sorts and answered filter, marked here where the page shows them.
+_STORE_WORDS = (_("All"), _("Answered"), _("Not answered"), _("Newest first"),
+                _("Oldest first"), _("Most engaged"), _("Largest audience"))
 
 
 @st.cache_data(ttl="10m", max_entries=256, show_spinner=False)
@@ -77,7 +88,8 @@ def _safe_url(url) -> str | None:
 
 
 def _brands_text(brands: list[dict]) -> str:
-    return " · ".join(f"{b['brand']}: {b['label']}" + (" (corrected)" if b["corrected"] else "")
+    corrected = " (" + _("corrected") + ")"
+    return " · ".join(f"{b['brand']}: {_(b['label'])}" + (corrected if b["corrected"] else "")
                       for b in brands)
 
 
@@ -104,7 +116,8 @@ def _correct(item_id: str, brand: str, key: str, analysed: str) -> None:
     except edits.EditError as exc:
         st.toast(str(exc), icon=":material/error:")
         return
-    st.toast(f"Sentiment about {brand} set to {label}", icon=":material/check:")
+    st.toast(_("Sentiment about {brand} set to {label}").format(brand=brand, label=_(label)),
+             icon=":material/check:")
 
 
 def _retag(item_id: str, key: str, before: list[str]) -> None:
@@ -129,34 +142,38 @@ def _answer(item_id: str, key: str) -> None:
 
 
 view = current()
+lang = view.lang
+_ = translator(lang)
 if not st.session_state.get(_LOADED) or st.session_state.get(drilldown.FROM_URL):
     _seed_from_url()
     st.session_state.pop(_PAGES, None)
 
-st.subheader("Mentions", anchor=False)
+st.subheader(_("Mentions"), anchor=False)
 volume = read(queries.volume_by_brand, view.db, view.filters)
 if len(volume) > 1:
     drilldown.chart(charts.volume_chart(volume, view.colors, title=None, height=200),
                     view.filters, list(view.colors), key="mentions_volume",
                     config=CHART_CONFIG)
-    st.caption("Click a brand's bar to list only its mentions.")
+    st.caption(_("Click a brand's bar to list only its mentions."))
 
 search_col, tag_col = st.columns([3, 2])
 with search_col:
-    st.text_input("Search the text", key=KEY_SEARCH, max_chars=store_mentions.MAX_SEARCH_CHARS,
-                  placeholder="words in the title or text (any case, any accents)")
+    st.text_input(_("Search the text"), key=KEY_SEARCH,
+                  max_chars=store_mentions.MAX_SEARCH_CHARS,
+                  placeholder=_("words in the title or text (any case, any accents)"))
 with tag_col:
-    st.multiselect("Tags", sorted(set(edits.all_tags(view.db)) | set(st.session_state[KEY_TAGS])),
-                   key=KEY_TAGS, placeholder="Any tag")
+    st.multiselect(_("Tags"),
+                   sorted(set(edits.all_tags(view.db)) | set(st.session_state[KEY_TAGS])),
+                   key=KEY_TAGS, placeholder=_("Any tag"))
 answered_col, sort_col, size_col = st.columns([3, 2, 2])
 with answered_col:
-    st.segmented_control("Replies", list(ANSWERED_CHOICES), key=KEY_ANSWERED, required=True,
-                         format_func=ANSWERED_CHOICES.__getitem__)
+    st.segmented_control(_("Replies"), list(ANSWERED_CHOICES), key=KEY_ANSWERED, required=True,
+                         format_func=lambda a: _(ANSWERED_CHOICES[a]))
 with sort_col:
-    st.selectbox("Order", list(store_mentions.SORTS), key=KEY_SORT,
-                 format_func=store_mentions.SORTS.__getitem__)
+    st.selectbox(_("Order"), list(store_mentions.SORTS), key=KEY_SORT,
+                 format_func=lambda o: _(store_mentions.SORTS[o]))
 with size_col:
-    st.segmented_control("Per page", list(store_mentions.PAGE_SIZES), key=KEY_SIZE,
+    st.segmented_control(_("Per page"), list(store_mentions.PAGE_SIZES), key=KEY_SIZE,
                          required=True)
 
 query = store_mentions.MentionQuery(
@@ -176,45 +193,48 @@ total = _read("count", view.filters, query)
 rows = result.rows
 
 if rows.empty:
-    st.info("No item matches these filters. Clear the search or some filters, or widen the "
-            "period in the sidebar.", icon=":material/search_off:")
+    st.info(_("No item matches these filters. Clear the search or some filters, or widen the "
+              "period in the sidebar."), icon=":material/search_off:")
     st.stop()
 
 first = (number - 1) * query.size + 1
-st.caption(f"Items {fmt.count(first)}–{fmt.count(first + len(rows) - 1)} of "
-           f"{fmt.count(total)} · page {number} · {view.period_text}")
+st.caption(_("Items {first}–{last} of {total} · page {page}").format(
+    first=fmt.count(first, lang=lang), last=fmt.count(first + len(rows) - 1, lang=lang),
+    total=fmt.count(total, lang=lang), page=number) + f" · {view.period_text}")
+DATE, BRANDS, TEXT, ENGAGEMENT, LINK = (_("Date"), _("Brands"), _("Text"), _("Engagement"),
+                                        _("Link"))
 table = pd.DataFrame({
-    "Date": rows["published_at"],
-    "Brands": [_brands_text(b) for b in rows["brands"]],
-    "Source": rows["source"] + " · " + rows["kind"],
-    "Author": rows["author"].fillna(""),
-    "Title": [_short(t, 120) for t in rows["title"]],
-    "Text": [_short(t) for t in rows["text"]],
-    "Engagement": rows["engagement"],
-    "Link": [_safe_url(u) for u in rows["url"]],
+    DATE: rows["published_at"],
+    BRANDS: [_brands_text(b) for b in rows["brands"]],
+    _("Source"): rows["source"] + " · " + rows["kind"],
+    _("Author"): rows["author"].fillna(""),
+    _("Title"): [_short(t, 120) for t in rows["title"]],
+    TEXT: [_short(t) for t in rows["text"]],
+    ENGAGEMENT: rows["engagement"],
+    LINK: [_safe_url(u) for u in rows["url"]],
     "id": rows["item_id"],
 })
 event = st.dataframe(
     table, hide_index=True, key=KEY_TABLE, on_select="rerun", selection_mode="single-row",
     row_height=60, column_order=[c for c in table.columns if c != "id"],
     column_config={
-        "Date": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm", width="small"),
-        "Brands": st.column_config.TextColumn(width="medium"),
-        "Text": st.column_config.TextColumn(width="large"),
-        "Engagement": st.column_config.NumberColumn(help="Score plus comments", width="small"),
-        "Link": st.column_config.LinkColumn(display_text="Open ↗", width="small"),
+        DATE: st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm", width="small"),
+        BRANDS: st.column_config.TextColumn(width="medium"),
+        TEXT: st.column_config.TextColumn(width="large"),
+        ENGAGEMENT: st.column_config.NumberColumn(help=_("Score plus comments"), width="small"),
+        LINK: st.column_config.LinkColumn(display_text=_("Open ↗"), width="small"),
     })
 
 back_col, next_col, export_col = st.columns([1, 1, 4])
 with back_col:
-    st.button("Previous page", icon=":material/chevron_left:", disabled=number == 1,
+    st.button(_("Previous page"), icon=":material/chevron_left:", disabled=number == 1,
               on_click=_move, args=(-1, None), width="stretch")
 with next_col:
-    st.button("Next page", icon=":material/chevron_right:",
+    st.button(_("Next page"), icon=":material/chevron_right:",
               disabled=result.next_cursor is None, on_click=_move,
               args=(1, result.next_cursor), width="stretch")
 with export_col:
-    export.list_button(str(view.db), view.filters, query)
+    export.list_button(str(view.db), view.filters, query, lang)
 
 # The row clicked in the table is the one shown below; the picker does the same by keyboard.
 ids = list(rows["item_id"])
@@ -223,11 +243,12 @@ if selected and selected[0] < len(ids) and st.session_state.get(_LAST_ROW) != id
     st.session_state[KEY_PICK] = st.session_state[_LAST_ROW] = ids[selected[0]]
 if st.session_state.get(KEY_PICK) not in ids:
     st.session_state[KEY_PICK] = ids[0]
-labels = {item_id: f"{fmt.moment(ts.to_pydatetime())} · {_short(title, 90) or _short(text, 90)}"
+labels = {item_id: (f"{fmt.moment(ts.to_pydatetime(), lang=lang)} · "
+                    f"{_short(title, 90) or _short(text, 90)}")
           for item_id, ts, title, text in zip(rows["item_id"], rows["published_at"],
                                               rows["title"], rows["text"], strict=True)}
 st.divider()
-pick = st.selectbox("Read and act on", ids, key=KEY_PICK, format_func=labels.__getitem__)
+pick = st.selectbox(_("Read and act on"), ids, key=KEY_PICK, format_func=labels.__getitem__)
 row = rows.iloc[ids.index(pick)]
 mine = edits.item_edits(view.db, [pick]).get(pick, {"tags": [], "answered": False})
 
@@ -236,25 +257,31 @@ with text_col:
     if isinstance(row["title"], str) and row["title"].strip():
         st.text(row["title"])
     st.text(row["text"] if isinstance(row["text"], str) else "")
-    st.caption(f"{fmt.moment(row['published_at'].to_pydatetime())} · {row['source']} · "
-               f"{row['kind']} · engagement {fmt.count(row['engagement'])}")
-    st.text(f"by {row['author']}" if isinstance(row["author"], str) else "author unknown")
+    st.caption(f"{fmt.moment(row['published_at'].to_pydatetime(), lang=lang)} · "
+               f"{row['source']} · {row['kind']} · "
+               + _("engagement {count}").format(count=fmt.count(row["engagement"], lang=lang)))
+    st.text(_("by {author}").format(author=row["author"]) if isinstance(row["author"], str)
+            else _("author unknown"))
     link = _safe_url(row["url"])
     if link:
-        st.link_button("Open the original", link, icon=":material/open_in_new:")
+        st.link_button(_("Open the original"), link, icon=":material/open_in_new:")
 with action_col:
     for brand in row["brands"]:
         key = f"m_fix_{pick}_{brand['brand']}"
         if st.session_state.get(key) not in edits.LABELS:
             st.session_state[key] = brand["label"]
-        note = (f"corrected (the analysis said {brand['analysed']})" if brand["corrected"]
-                else "as analysed")
-        st.selectbox(f"Sentiment about {brand['brand']} — {note}", edits.LABELS, key=key,
+        said = brand["analysed"]
+        note = (_("corrected (the analysis said {label})").format(label=_(said))
+                if brand["corrected"] else _("as analysed"))
+        st.selectbox(_("Sentiment about {brand} — {note}").format(brand=brand["brand"],
+                                                                   note=note),
+                     edits.LABELS, key=key, format_func=_,
                      on_change=_correct, args=(pick, brand["brand"], key, brand["analysed"]))
     tag_key = f"m_tagsel_{pick}"
-    st.multiselect("Tags", sorted(set(edits.all_tags(view.db)) | set(mine["tags"])),
+    st.multiselect(_("Tags"), sorted(set(edits.all_tags(view.db)) | set(mine["tags"])),
                    default=mine["tags"], key=tag_key, accept_new_options=True,
-                   placeholder="Add a tag", on_change=_retag, args=(pick, tag_key, mine["tags"]))
+                   placeholder=_("Add a tag"), on_change=_retag,
+                   args=(pick, tag_key, mine["tags"]))
     answer_key = f"m_answer_{pick}"
-    st.toggle("Answered", value=mine["answered"], key=answer_key, on_change=_answer,
+    st.toggle(_("Answered"), value=mine["answered"], key=answer_key, on_change=_answer,
               args=(pick, answer_key))

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from i18n.catalog import translator
 from store import stories
 from ui import drilldown
 from ui.state import current, read
@@ -11,18 +12,20 @@ from views.labels import UNITS
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 
 view = current()
+_ = translator(view.lang)
 unit = st.segmented_control(
-    "Count", list(UNITS), format_func=UNITS.get, default="mentions", key="sov_unit",
-    help="Mentions: every item naming a brand counts. Stories: a text published many times "
-         "(a press release taken up by 30 sites, a copied post) counts once.")
+    _("Count"), list(UNITS), format_func=lambda u: _(UNITS[u]), default="mentions",
+    key="sov_unit",
+    help=_("Mentions: every item naming a brand counts. Stories: a text published many times "
+           "(a press release taken up by 30 sites, a copied post) counts once."))
 unit = unit or "mentions"
 
 # The same section the PDF prints (in the unit chosen here); the page adds clicks and layout.
 section = registry.get("share_of_voice").build(view, read, unit=unit)
 
 if section.figure("share_over_time") is None:
-    st.info("No mention matches these filters in this period. Widen the period or clear some "
-            "filters in the sidebar.", icon=":material/filter_alt_off:")
+    st.info(_("No mention matches these filters in this period. Widen the period or clear "
+              "some filters in the sidebar."), icon=":material/filter_alt_off:")
     st.stop()
 
 for column, tile in zip(st.columns(len(section.tiles)), section.tiles, strict=True):
@@ -44,8 +47,8 @@ with volume:
     drawn("volume_over_time", "sov_volume", view.grain)
 
 drawn("rank", "sov_rank", view.grain)
-st.caption("Click the share chart to list a period's mentions, or a point of a line to list "
-           "one brand's mentions in that period.")
+st.caption(_("Click the share chart to list a period's mentions, or a point of a line to "
+             "list one brand's mentions in that period."))
 
 kinds, langs = st.columns(2, gap="medium")
 with kinds:
@@ -53,27 +56,30 @@ with kinds:
 with langs:
     drawn("by_language", "sov_lang")
 drawn("by_tone", "sov_tone")
-st.caption(f"Each bar splits the {unit} of one source kind, language or tone between the "
-           "brands shown. Positive share: who gets the praise; negative share: who takes the "
-           "blame. An item naming two brands counts once for each. Click a part of a bar for "
-           "its mentions.")
+st.caption((_("Each bar splits the stories of one source kind, language or tone between the "
+               "brands shown.") if unit == "stories" else
+             _("Each bar splits the mentions of one source kind, language or tone between the "
+               "brands shown.")) + " "
+           + _("Positive share: who gets the praise; negative share: who takes the blame. An "
+               "item naming two brands counts once for each. Click a part of a bar for its "
+               "mentions."))
 
 if unit == "stories":
     top = read(stories.top_stories, view.db, view.filters, 10)
-    st.subheader("Most copied stories", anchor=False)
+    st.subheader(_("Most copied stories"), anchor=False)
     if top.empty:
-        st.caption("No text was published more than once in this period.")
+        st.caption(_("No text was published more than once in this period."))
     else:
         st.dataframe(
             top[["copies", "title", "brands", "first_seen", "last_seen", "url"]],
             hide_index=True, width="stretch",
             column_config={
-                "copies": st.column_config.NumberColumn("Copies", format="%d"),
-                "title": st.column_config.TextColumn("Story", width="large"),
-                "brands": st.column_config.ListColumn("Brands"),
-                "first_seen": st.column_config.DatetimeColumn("First seen",
+                "copies": st.column_config.NumberColumn(_("Copies"), format="%d"),
+                "title": st.column_config.TextColumn(_("Story"), width="large"),
+                "brands": st.column_config.ListColumn(_("Brands")),
+                "first_seen": st.column_config.DatetimeColumn(_("First seen"),
                                                               format="D MMM YYYY HH:mm"),
-                "last_seen": st.column_config.DatetimeColumn("Last seen",
+                "last_seen": st.column_config.DatetimeColumn(_("Last seen"),
                                                              format="D MMM YYYY HH:mm"),
-                "url": st.column_config.LinkColumn("First copy", display_text="open"),
+                "url": st.column_config.LinkColumn(_("First copy"), display_text=_("open")),
             })

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from i18n.catalog import ngettext, translator
 from store import alerts, snapshots, trends
 from ui import drilldown
 from ui.state import current, read
@@ -15,20 +16,23 @@ from views.sections import trends_grains
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 
 view = current()
+lang = view.lang
+_ = translator(lang)
 grains, default_grain = trends_grains(view)
 step_column, measure_column = st.columns(2)
 with step_column:
     grain = st.segmented_control(
-        "Time step", grains, default=default_grain, format_func=GRAIN_NAMES.get,
+        _("Time step"), grains, default=default_grain, format_func=lambda g: _(GRAIN_NAMES[g]),
         key="trends_grain",
-        help=f"Hours are offered for periods of up to {trends.MAX_HOUR_DAYS} days.",
+        help=_("Hours are offered for periods of up to {days} days.").format(
+            days=trends.MAX_HOUR_DAYS),
     ) or default_grain
 with measure_column:
     measure = st.segmented_control(
-        "Show", list(MEASURE_NAMES), default="mentions", format_func=MEASURE_NAMES.get,
-        key="trends_measure",
-        help="Net sentiment: (positive − negative) ÷ mentions. Negative share: negative ÷ "
-             "mentions.",
+        _("Show"), list(MEASURE_NAMES), default="mentions",
+        format_func=lambda m: _(MEASURE_NAMES[m]), key="trends_measure",
+        help=_("Net sentiment: (positive − negative) ÷ mentions. Negative share: negative ÷ "
+               "mentions."),
     ) or "mentions"
 if grain not in grains:  # the period was widened after hours were chosen
     grain = default_grain
@@ -36,8 +40,8 @@ if grain not in grains:  # the period was widened after hours were chosen
 # The same section the PDF prints (at the step and measure chosen here); the page adds clicks.
 section = registry.get("trends").build(view, read, grain=grain, measure=measure)
 if section.figure("timeline") is None:
-    st.info("No mention matches these filters in this period. Widen the period or clear some "
-            "filters in the sidebar.", icon=":material/filter_alt_off:")
+    st.info(_("No mention matches these filters in this period. Widen the period or clear "
+              "some filters in the sidebar."), icon=":material/filter_alt_off:")
     st.stop()
 
 spikes = read(alerts.list_alerts, view.db, view.filters)
@@ -48,19 +52,23 @@ drilldown.chart(section.figure("timeline"), view.filters, known, key="trends_tim
                 grain=grain, config=CHART_CONFIG)
 notes = []
 if not spikes.empty:
-    notes.append(f"Shaded bands: the {fmt.count(len(spikes))} spike(s) found in this period "
-                 "(details on the Alerts page)")
+    notes.append(ngettext("Shaded bands: the {count} spike found in this period (details on "
+                          "the Alerts page).",
+                          "Shaded bands: the {count} spikes found in this period (details on "
+                          "the Alerts page).", len(spikes), lang).format(
+                              count=fmt.count(len(spikes), lang=lang)))
 if not changes.empty:
-    notes.append(f"diamonds: {fmt.count(len(changes))} change(s) on watched competitor pages")
-notes.append("hover the chart for each brand's number, click a point, a spike or a "
-             "diamond for the mentions behind it")
-caption = "; ".join(notes)
-st.caption(caption[0].upper() + caption[1:] + ".")
+    notes.append(ngettext("Diamonds: {count} change on watched competitor pages.",
+                          "Diamonds: {count} changes on watched competitor pages.",
+                          len(changes), lang).format(count=fmt.count(len(changes), lang=lang)))
+notes.append(_("Hover the chart for each brand's number, click a point, a spike or a diamond "
+               "for the mentions behind it."))
+st.caption(" ".join(notes))
 
-st.subheader("This period compared with the previous one", anchor=False)
+st.subheader(_("This period compared with the previous one"), anchor=False)
 if view.previous is None:
-    st.caption("All dates are shown: choose a period in the sidebar to compare it with the "
-               "one just before.")
+    st.caption(_("All dates are shown: choose a period in the sidebar to compare it with the "
+                 "one just before."))
 else:
     compared = read(trends.compare_periods, view.db, view.filters, view.previous)
     drilldown.chart(section.figure("comparison"), view.filters, known, key="trends_compare",
@@ -70,13 +78,15 @@ else:
         column_order=["brand", "mentions", "mentions_before", "change", "net_sentiment",
                       "net_sentiment_before", "negative_share", "negative_share_before"],
         column_config={
-            "brand": st.column_config.TextColumn("Brand"),
-            "mentions": st.column_config.NumberColumn("Mentions", format="localized"),
-            "mentions_before": st.column_config.NumberColumn("Before", format="localized"),
-            "change": st.column_config.NumberColumn("Change", format="percent"),
-            "net_sentiment": st.column_config.NumberColumn("Net sentiment", format="percent"),
-            "net_sentiment_before": st.column_config.NumberColumn("Before", format="percent"),
-            "negative_share": st.column_config.NumberColumn("Negative", format="percent"),
-            "negative_share_before": st.column_config.NumberColumn("Before",
+            "brand": st.column_config.TextColumn(_("Brand")),
+            "mentions": st.column_config.NumberColumn(_("Mentions"), format="localized"),
+            "mentions_before": st.column_config.NumberColumn(_("Before"), format="localized"),
+            "change": st.column_config.NumberColumn(_("Change"), format="percent"),
+            "net_sentiment": st.column_config.NumberColumn(_("Net sentiment"),
+                                                           format="percent"),
+            "net_sentiment_before": st.column_config.NumberColumn(_("Before"),
+                                                                  format="percent"),
+            "negative_share": st.column_config.NumberColumn(_("Negative"), format="percent"),
+            "negative_share_before": st.column_config.NumberColumn(_("Before"),
                                                                    format="percent"),
         })

@@ -8,11 +8,13 @@ from collections.abc import Callable
 import streamlit as st
 
 from config import default_config_path
+from i18n.catalog import translator
 from reports import exports, images, pdf
 from reports.cli import brand_queries
 from store.filters import Filters
 from store.mentions import MentionQuery
 from ui import filters as flt
+from views import format as fmt
 from views import registry
 from views.context import View
 
@@ -78,51 +80,54 @@ def sidebar(view: View, url_path: str) -> None:
     spec = registry.by_url_path(url_path)
     key = spec.key if spec else None
     params, base_url = _params(), _base_url()
+    _ = translator(view.lang)
     with st.sidebar:
-        st.subheader("Export", anchor=False)
+        st.subheader(_("Export"), anchor=False)
         problem = missing()
         if problem:
-            st.caption(f"PDF and chart images are off: {problem}")
+            st.caption(_("PDF and chart images are off: {problem}").format(problem=problem))
         else:
             if key:
                 st.download_button(
-                    "Snapshot of this view (PDF)", snapshot_maker(view, key, params, base_url),
+                    _("Snapshot of this view (PDF)"), snapshot_maker(view, key, params, base_url),
                     file_name=f"{_stem(view, key)}.pdf", mime="application/pdf",
                     icon=":material/picture_as_pdf:", width="stretch", on_click="ignore",
                     key="export_snapshot",
-                    help="What this page shows under the current filters, with the link "
-                         "that reopens it.")
+                    help=_("What this page shows under the current filters, with the link "
+                           "that reopens it."))
             st.download_button(
-                "Meeting report (PDF, every view)", report_maker(view, params, base_url),
+                _("Meeting report (PDF, every view)"), report_maker(view, params, base_url),
                 file_name=f"{_stem(view, 'report')}.pdf", mime="application/pdf",
                 icon=":material/summarize:", width="stretch", on_click="ignore",
                 key="export_report")
             if key:
                 st.download_button(
-                    "Charts of this view (PNG + SVG)",
+                    _("Charts of this view (PNG + SVG)"),
                     lambda: exports.charts_zip(spec.build(view)),
                     file_name=f"{_stem(view, key)}_charts.zip", mime="application/zip",
                     icon=":material/image:", width="stretch", on_click="ignore",
                     key="export_charts")
         db, filters = view.db, view.filters
         st.download_button(
-            "Mentions (CSV)", lambda: exports.csv_bytes(db, filters),
+            _("Mentions (CSV)"), lambda: exports.csv_bytes(db, filters),
             file_name=f"{_stem(view, 'mentions')}.csv", mime="text/csv",
             icon=":material/table_view:", width="stretch", on_click="ignore",
             key="export_csv",
-            help=f"The items behind the mentions under the current filters, newest first "
-                 f"(at most {exports.MAX_ROWS:,} rows).")
+            help=_("The items behind the mentions under the current filters, newest first "
+                   "(at most {rows} rows).").format(
+                       rows=fmt.count(exports.MAX_ROWS, lang=view.lang)))
         st.download_button(
-            "Mentions (Excel)", lambda: exports.xlsx_bytes(db, filters),
+            _("Mentions (Excel)"), lambda: exports.xlsx_bytes(db, filters),
             file_name=f"{_stem(view, 'mentions')}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/grid_on:", width="stretch", on_click="ignore", key="export_xlsx")
 
 
-def list_button(db: str, filters: Filters, query: MentionQuery) -> None:
+def list_button(db: str, filters: Filters, query: MentionQuery, lang: str = "en") -> None:
     """The Mentions page's "Download this list (CSV)": the list as searched and sorted, its
     cells made safe for spreadsheets like every other export (built when clicked)."""
     st.download_button(
-        "Download this list (CSV)", lambda: exports.list_csv_bytes(db, filters, query),
+        translator(lang)("Download this list (CSV)"),
+        lambda: exports.list_csv_bytes(db, filters, query),
         icon=":material/download:", file_name="mentions.csv", mime="text/csv",
         on_click="ignore")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
+
+from i18n.catalog import translator
 
 # The filter model lives in views.filters (the reports use it without Streamlit); its names
 # are re-exported here for the frame and the pages.
@@ -30,16 +33,30 @@ from views.filters import (  # noqa: F401
 KEY_PERIOD = "flt_period"
 KEY_DATES = "flt_dates"
 KEY_LISTS = {field: f"flt_{field}" for field in LIST_PARAMS.values()}
+
+
+def _(message: str) -> str:
+    """``message`` itself: marks it for the catalog (the extractor reads ``_``); it is
+    translated where it is shown, by a ``_`` bound to the reader's language."""
+    return message
+
+
 # What a filter needs saying.
-_HELP = {"sentiments": "Keeps the mentions of these tones, as corrected by people on the "
-                       "Mentions page. Topics, Alerts and Community count every tone."}
+_HELP = {"sentiments": _("Keeps the mentions of these tones, as corrected by people on the "
+                          "Mentions page. Topics, Alerts and Community count every tone.")}
+# Each dimension's label and what an empty choice means.
+_DIMENSIONS = (("brands", _("Brands"), _("All brands")),
+               ("kinds", _("Source kinds"), _("All kinds")),
+               ("sources", _("Sources"), _("All sources")),
+               ("langs", _("Languages"), _("All languages")),
+               ("sentiments", _("Sentiment"), _("Any sentiment")))
 _LOADED = "_flt_loaded"
 _NOTICES = "_flt_notices"
 _LAST_RANGE = "_flt_last_range"
 
 
-def sidebar(options: Options) -> Choices:
-    """Draw the filter sidebar and keep the URL in step with it; return the choices.
+def sidebar(options: Options, lang: str = "en") -> Choices:
+    """Draw the filter sidebar in ``lang`` and keep the URL in step with it; return the choices.
 
     On a session's first run the choices come from the URL (corrections are listed in a small
     notice); afterwards the widgets hold them and every change is written back to the URL.
@@ -51,32 +68,32 @@ def sidebar(options: Options) -> Choices:
         state[_NOTICES] = notices
         state[_LOADED] = True
     _repair(options)
+    _ = translator(lang)
     with st.sidebar:
-        st.header("Filters", anchor=False)
+        st.header(_("Filters"), anchor=False)
         st.segmented_control(
-            "Period", list(PERIODS), format_func=PERIODS.__getitem__, required=True,
+            _("Period"), list(PERIODS), format_func=lambda p: _(PERIODS[p]), required=True,
             key=KEY_PERIOD, on_change=_on_period, args=(options,),
-            help="Counted back from the newest day in the database. Changes are compared with "
-                 "the period of the same length just before.")
+            help=_("Counted back from the newest day in the database. Changes are compared "
+                   "with the period of the same length just before."))
         if state[KEY_PERIOD] == "custom":
-            st.date_input("Days", min_value=options.first_day, max_value=options.last_day,
-                          key=KEY_DATES, format="YYYY-MM-DD", on_change=_clear_notices)
-        for field, label, everything in (("brands", "Brands", "All brands"),
-                                         ("kinds", "Source kinds", "All kinds"),
-                                         ("sources", "Sources", "All sources"),
-                                         ("langs", "Languages", "All languages"),
-                                         ("sentiments", "Sentiment", "Any sentiment")):
+            st.date_input(_("Days"), min_value=options.first_day, max_value=options.last_day,
+                          key=KEY_DATES, format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
+                          on_change=_clear_notices)
+        for field, label, everything in _DIMENSIONS:
             values = getattr(options, field)
             if len(values) < 2:
                 continue  # one value is no choice; the filter would only take room
-            st.multiselect(label, values, key=KEY_LISTS[field], placeholder=everything,
-                           format_func=LABELS.get(field, str), on_change=_clear_notices,
-                           help=_HELP.get(field))
-        st.button("Reset filters", on_click=_reset, icon=":material/restart_alt:",
+            st.multiselect(_(label), values, key=KEY_LISTS[field], placeholder=_(everything),
+                           format_func=(partial(LABELS[field], lang=lang) if field in LABELS
+                                        else str),
+                           on_change=_clear_notices,
+                           help=_(_HELP[field]) if field in _HELP else None)
+        st.button(_("Reset filters"), on_click=_reset, icon=":material/restart_alt:",
                   width="stretch")
         if state.get(_NOTICES):
-            st.warning("Part of the link was ignored: " + "; ".join(state[_NOTICES]) + ".",
-                       icon=":material/link_off:")
+            st.warning(_("Part of the link was ignored: {notices}.").format(
+                notices="; ".join(state[_NOTICES])), icon=":material/link_off:")
     choices = _current(options)
     _write_url(choices)
     return choices

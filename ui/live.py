@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from i18n.catalog import translator
 from ui.state import db_stamp
 
 PARAM = "live"  # ?live=1 turns it on
@@ -43,22 +44,24 @@ def interval() -> int:
     return seconds if seconds in CHOICES else DEFAULT_EVERY
 
 
-def begin(db: Path | str) -> bool:
+def begin(db: Path | str, lang: str = "en") -> bool:
     """Note the database's stamp before anything is read, and draw the sidebar toggle.
 
     Call it at the top of every run, before the page reads data: new data written after
-    this point is what :func:`end`'s timer will notice. Returns whether live mode is on.
+    this point is what :func:`end`'s timer will notice. The toggle speaks ``lang``. Returns
+    whether live mode is on.
     """
+    _ = translator(lang)
     st.session_state[_STAMP] = db_stamp(db)
     # The link is the truth (a saved view or a pasted link may switch it); the widgets follow.
     st.session_state[KEY_TOGGLE] = enabled()
     st.session_state[KEY_EVERY] = interval()
     with st.sidebar:
-        st.toggle("Live mode", key=KEY_TOGGLE, on_change=_toggled,
-                  help="For the meeting screen: large type, and the page redraws itself as "
-                       "soon as new data is collected. The filters stay as they are.")
+        st.toggle(_("Live mode"), key=KEY_TOGGLE, on_change=_toggled,
+                  help=_("For the meeting screen: large type, and the page redraws itself as "
+                         "soon as new data is collected. The filters stay as they are."))
         if st.session_state[KEY_TOGGLE]:
-            st.select_slider("Look for new data every", CHOICES, key=KEY_EVERY,
+            st.select_slider(_("Look for new data every"), CHOICES, key=KEY_EVERY,
                              format_func=lambda s: f"{s} s" if s < 60 else f"{s // 60} min",
                              on_change=_every_changed)
     return enabled()

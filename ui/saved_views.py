@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlencode
 
 import streamlit as st
 
+from i18n.catalog import translator
 from store import StoreError, edits
 from ui import filters
 
@@ -23,31 +24,35 @@ def query_string() -> str:
     return urlencode(pairs)
 
 
-def sidebar(db: Path | str) -> None:
+def sidebar(db: Path | str, lang: str = "en") -> None:
     """Draw the saved views (one button each, with a delete button) and the form to save one.
 
     Views live in the edits file beside the database (:mod:`store.edits`), never in the
     database itself; a failure to read or write them is said in the sidebar, never raised.
+    Everything it says is in ``lang``.
     """
-    with st.sidebar, st.expander("Saved views", icon=":material/bookmarks:"):
+    _ = translator(lang)
+    with st.sidebar, st.expander(_("Saved views"), icon=":material/bookmarks:"):
         try:
             views = edits.saved_views(db)
         except StoreError as exc:
-            st.caption(f"Saved views cannot be read just now: {_md(exc)}")
+            st.caption(_("Saved views cannot be read just now: {error}").format(
+                error=_md(exc)))
             views = []
         for view in views:
             name, remove = st.columns([5, 1], vertical_alignment="center")
             name.button(_md(view.name), key=f"sv_open_{view.name}", width="stretch",
                         on_click=_restore, args=(view.query_string,),
-                        help="Show this view (its period, filters and live mode)")
+                        help=_("Show this view (its period, filters, language and live mode)"))
             remove.button("", key=f"sv_delete_{view.name}", icon=":material/delete:",
-                          on_click=_delete, args=(db, view.name), help="Forget this view")
+                          on_click=_delete, args=(db, view.name, lang),
+                          help=_("Forget this view"))
         if not views:
-            st.caption("No saved view yet.")
-        st.text_input("Name", key=KEY_NAME, placeholder="e.g. Monday meeting",
+            st.caption(_("No saved view yet."))
+        st.text_input(_("Name"), key=KEY_NAME, placeholder=_("e.g. Monday meeting"),
                       max_chars=edits.MAX_NAME_CHARS)
-        st.button("Save this view", key="sv_save", icon=":material/bookmark_add:",
-                  on_click=_save, args=(db,), width="stretch")
+        st.button(_("Save this view"), key="sv_save", icon=":material/bookmark_add:",
+                  on_click=_save, args=(db, lang), width="stretch")
         notice = st.session_state.pop(_NOTICE, None)
         if notice:
             st.caption(_md(notice))
@@ -57,22 +62,23 @@ def _md(text: object) -> str:
     return _MARKDOWN.sub(r"\\\1", str(text))
 
 
-def _save(db: Path | str) -> None:
+def _save(db: Path | str, lang: str = "en") -> None:
+    _ = translator(lang)
     name = st.session_state.get(KEY_NAME, "")
     try:
         stored = edits.save_view(db, name, query_string())
     except (edits.EditError, StoreError) as exc:
-        st.session_state[_NOTICE] = f"Not saved: {exc}"
+        st.session_state[_NOTICE] = _("Not saved: {error}").format(error=exc)
         return
     st.session_state[KEY_NAME] = ""
-    st.session_state[_NOTICE] = f"Saved “{stored}”."
+    st.session_state[_NOTICE] = _("Saved “{name}”.").format(name=stored)
 
 
-def _delete(db: Path | str, name: str) -> None:
+def _delete(db: Path | str, name: str, lang: str = "en") -> None:
     try:
         edits.delete_view(db, name)
     except StoreError as exc:
-        st.session_state[_NOTICE] = f"Not deleted: {exc}"
+        st.session_state[_NOTICE] = translator(lang)("Not deleted: {error}").format(error=exc)
 
 
 def _restore(saved: str) -> None:
