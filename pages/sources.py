@@ -28,14 +28,17 @@ from ui import roles
 from ui.state import current, read
 from views import format as fmt
 
-STATUS_ICONS = {"ok": "🟢", "failing": "🔴", "silent": "🟠", "never run": "⚪"}
+STATUS_ICONS = {"ok": "🟢", "warnings": "🟡", "failing": "🔴", "silent": "🟠", "never run": "⚪"}
 
 
 def status_label(state: str, lang: str) -> str:
     """A source state with its colour, in the reader's language: ``🟢 ok``."""
-    words = {"ok": gettext("ok", lang), "failing": gettext("failing", lang),
+    words = {"ok": gettext("ok", lang), "warnings": gettext("warnings", lang),
+             "failing": gettext("failing", lang),
              "silent": gettext("silent", lang), "never run": gettext("never run", lang)}
     return f"{STATUS_ICONS[state]} {words[state]}" if state in words else state
+
+
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 MAX_LINES = 200
 
@@ -291,7 +294,7 @@ if missing:
     extra = pd.DataFrame({"name": missing, "status": "never run", "reason": "never collected"})
     status = pd.concat([status, extra], ignore_index=True)
     # Unhealthy first, as source_health orders them; configured-but-never-run before the ok.
-    rank = {"failing": 0, "silent": 1, "never run": 2, "ok": 3}
+    rank = {"failing": 0, "silent": 1, "warnings": 2, "never run": 3, "ok": 4}
     status = status.sort_values("status", key=lambda c: c.map(rank), kind="stable")
 counts = status["status"].value_counts() if len(status) else pd.Series(dtype=int)
 tiles = st.columns(4)
