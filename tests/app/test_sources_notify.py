@@ -121,3 +121,19 @@ def test_the_scheduler_is_shown_running_with_each_next_run_then_stopped(monkeypa
     assert any("not running" in i.value for i in at.info)
     table = next(d.value for d in at.dataframe if "Status" in d.value.columns)
     assert table.set_index("Source").loc["posts", "Next run"] == "not scheduled"
+
+
+def test_the_page_speaks_french(monkeypatch, tmp_path):
+    monkeypatch.setenv("VEILLE_LANG", "fr")
+    config = write_watch(tmp_path, "json://127.0.0.1:9/hook")
+    db = tmp_path / "veille.duckdb"
+    collect(config, db)
+    at = open_sources(monkeypatch, db, config)
+    assert [s.value for s in at.subheader][:2] == ["Notifications", "Collecter maintenant"]
+    assert at.button(key="src_test_chat").label == "Envoyer une notification de test"
+    assert any("La collecte planifiée ne tourne pas" in i.value for i in at.info)
+    assert any("chat échoue toujours" in w.value for w in at.warning)
+    table = next(d.value for d in at.dataframe if "État" in d.value.columns)
+    assert table.set_index("Source").loc["posts", "Prochain passage"] == "non planifiée"
+    log = next(d.value for d in at.dataframe if "Résultat" in d.value.columns)
+    assert set(log["Résultat"]) == {"en échec"}
