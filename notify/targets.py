@@ -53,6 +53,9 @@ def masked(url: str) -> str:
         port = f":{parts.port}" if parts.port else ""
     except ValueError:  # an unreadable port: show no more than the scheme
         host, port = "", ""
+    if host and "." not in host and ":" not in host and host != "localhost":
+        # Not a host name: some schemes carry a token there (slack://TokenA/TokenB/TokenC).
+        host, port = "…", ""
     rest = "/…" if (parts.path.strip("/") or parts.query or parts.username) else ""
     return f"{parts.scheme}://{host}{port}{rest}"
 
