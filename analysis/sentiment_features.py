@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from analysis import lexicon_social as social
+from analysis import sentiment_cues
 from analysis.lexicon import valences
 from analysis.text import normalize
 
@@ -33,6 +34,13 @@ _SEPARATOR = 0  # code point put between texts of a batch: no n-gram spans two t
 _WORD_SEED, _BIGRAM_SEED = 0x5EED, 0xB16
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 LEXICON_FEATURES = 4  # positive sum, negative sum, their balance, and "any opinion word"
+# With ``FeatureSpec.extras``: an elongated word ("sooo"), ALL-CAPS words, "!" and "?" counts,
+# service-failure and service-success cues (analysis.sentiment_cues).
+EXTRA_FEATURES = 6
+_EMOTICON = re.compile(r"(?<![\w:/])(?:[:;=]-?[()\[\]dp/|]|:'\(|<3|\bxd\b)(?![\w)(])")
+_ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
+_CAPS = re.compile(r"\b[A-Z]{3,}\b")
+_CUE_FAIL, _CUE_SUCCESS = "__service_failure__", "__service_success__"
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,9 @@ class FeatureSpec:
     char_min: int = 2
     char_max: int = 5
     lexicon_scale: float = 0.3
+    extras: bool = False  # models trained before these columns existed read without them
+    cue_valence: float = 0.0  # valence a service cue adds to the lexicon sums
+    trigrams: bool = False
 
     @property
     def hashed(self) -> int:
@@ -52,7 +63,12 @@ class FeatureSpec:
     @property
     def width(self) -> int:
         """Total number of columns."""
-        return self.hashed + LEXICON_FEATURES
+        return self.hashed + self.dense
+
+    @property
+    def dense(self) -> int:
+        """Number of dense columns after the hashed ones (lexicon sums, then extras)."""
+        return LEXICON_FEATURES + (EXTRA_FEATURES if self.extras else 0)
 
 
 def clean(text: str) -> str:
@@ -74,8 +90,10 @@ def _lexicon(lang: str) -> dict[str, float]:
     return {**valences(lang), **social.EMOJI}
 
 
-def _word_features(text: str, lang: str, mask: int) -> tuple[list[int], list[float]]:
-    """Hashed words and word pairs with negation marked, and the lexicon sums of ``text``."""
+def _word_features(text: str, lang: str, mask: int, spec: FeatureSpec | None = None
+                   ) -> tuple[list[int], list[float], tuple[int, int]]:
+    """Hashed words and word pairs with negation marked, the lexicon sums of ``text``, and its
+    service-failure and service-success cue counts (0, 0 unless ``spec.extras``)."""
     negators = _NEGATORS_FR if lang == "fr" else _NEGATORS_EN
     lexicon = _lexicon(lang)
     words: list[str] = []
@@ -107,11 +125,36 @@ def _word_features(text: str, lang: str, mask: int) -> tuple[list[int], list[flo
         words.append(key + "_NEG" if negated else key)
         if key in negators or key.endswith("n't"):
             negated = True
+    cues = (0, 0)
+    if spec is not None and spec.extras:
+        # Emoticons are split apart by the tokenizer (":" and ")"): read them whole too.
+        for face in _EMOTICON.findall(text):
+            words.append(face)
+            value = social.EMOJI.get(face, 0.0)
+            positive += max(value, 0.0)
+            negative += max(-value, 0.0)
+        cues = sentiment_cues.counts(normalize(text) if not text.isascii() else text, lang)
+        if cues[0]:
+            words.append(_CUE_FAIL)
+            negative += spec.cue_valence * cues[0]
+        if cues[1]:
+            words.append(_CUE_SUCCESS)
+            positive += spec.cue_valence * cues[1]
     indexes = [zlib.crc32(w.encode("utf-8", "surrogatepass"), _WORD_SEED) & mask for w in words]
     indexes += [zlib.crc32(f"{a} {b}".encode("utf-8", "surrogatepass"), _BIGRAM_SEED) & mask
                 for a, b in zip(words, words[1:], strict=False)]
+    if spec is not None and spec.trigrams:
+        indexes += [zlib.crc32(f"{a} {b} {c}".encode("utf-8", "surrogatepass"), _BIGRAM_SEED)
+                    & mask for a, b, c in zip(words, words[1:], words[2:], strict=False)]
     lex = [positive, negative, positive - negative, 1.0 if positive or negative else 0.0]
-    return indexes, lex
+    return indexes, lex, cues
+
+
+def _extras(raw: str, cues: tuple[int, int]) -> list[float]:
+    """Emphasis of the raw text (elongation, capitals, "!" and "?") and its service cues."""
+    return [1.0 if _ELONGATED.search(raw) else 0.0, min(len(_CAPS.findall(raw)), 3) / 3,
+            min(raw.count("!"), 3) / 3, min(raw.count("?"), 3) / 3,
+            float(min(cues[0], 2)), float(min(cues[1], 2))]
 
 
 def _char_hashes(texts: list[str], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
@@ -168,7 +211,9 @@ def featurize(texts: list[str], langs: list[str], spec: FeatureSpec
     indptr = np.zeros(n + 1, dtype=np.int64)
     lex_cols = np.arange(spec.hashed, spec.width, dtype=np.int64)
     for i, text in enumerate(cleaned):
-        words, lex = _word_features(text, "fr" if langs[i] == "fr" else "en", mask)
+        words, lex, cues = _word_features(text, "fr" if langs[i] == "fr" else "en", mask, spec)
+        if spec.extras:
+            lex += _extras(texts[i] or "", cues)
         word_value = 1.0 / np.sqrt(max(len(words), 1))
         row_chars = char_cols[char_starts[i]:char_starts[i + 1]]
         indices.append(np.asarray(words, dtype=np.int64))
@@ -177,7 +222,7 @@ def featurize(texts: list[str], langs: list[str], spec: FeatureSpec
         values.append(np.full(len(row_chars), char_value[i]))
         indices.append(lex_cols)
         values.append(np.asarray(lex) * spec.lexicon_scale)
-        indptr[i + 1] = indptr[i] + len(words) + len(row_chars) + LEXICON_FEATURES
+        indptr[i + 1] = indptr[i] + len(words) + len(row_chars) + spec.dense
     if not indices:
         return indptr, np.zeros(0, np.int64), np.zeros(0)
     return indptr, np.concatenate(indices), np.concatenate(values)
@@ -189,5 +234,6 @@ def word_columns(texts: list[str], langs: list[str], spec: FeatureSpec) -> np.nd
     mask = spec.hashed - 1
     cols: set[int] = set()
     for text, lang in zip(texts, langs, strict=True):
-        cols.update(_word_features(clean(text or ""), "fr" if lang == "fr" else "en", mask)[0])
+        cols.update(_word_features(clean(text or ""), "fr" if lang == "fr" else "en", mask,
+                                   spec)[0])
     return np.array(sorted(cols), dtype=np.int64)

@@ -48,9 +48,21 @@ def test_complaints_are_negative_for_the_brand(text):
     assert labels and set(labels.values()) == {"negative"}, labels
 
 
+# A factual complaint with no opinion word: the service cues (analysis.sentiment_cues) are
+# features of the shipped model, so it reads them without any correction.
+@pytest.mark.parametrize("text", [
+    "@Skyways 50 minutes on the tarmac, connection leaves without us",
+    "@Skyways flight cancelled, rebooked to another city tomorrow",
+])
+def test_factual_complaints_are_negative_for_the_brand(text):
+    assert mention_labels(text, "en") == {"Skyways": "negative"}
+
+
 @pytest.mark.parametrize("text", [
     "Opalia, très bon produit, je recommande",
     "Opalia : livraison rapide, très satisfait",
+    "Opalia : commande reçue en 24h",
+    "Opalia : produit conforme et vite livré",
 ])
 def test_short_french_positive_reviews_are_positive(text):
     assert mention_labels(text, "fr") == {"Opalia": "positive"}
@@ -60,32 +72,33 @@ def labels_of(model: LinearModel, texts: list[str]) -> list[str]:
     return [LABELS[i] for i in model.logits(texts).argmax(axis=1)]
 
 
-# What the public corpora never taught: an airline's factual complaints, a shop's praise
-# without an opinion word. The shipped models call them neutral; a watch whose people
-# corrected a few of their kind reads the next ones right (collectors retrain does this).
+# What the public corpora never taught: a network operator's customers reporting figures,
+# not opinions; a shop's customers telling what its staff did for them. The shipped models
+# call such posts neutral; a watch whose people corrected a few of their kind reads the
+# next ones right (collectors retrain does this).
 DOMAINS = [
-    ("en", "negative", "@Skyways 50 minutes on the tarmac and the connection leaves without us",
-     ["@Skyways flight cancelled, rebooked to another city tomorrow",
-      "@Skyways 2 hours at the gate and still no crew",
-      "@Skyways bag did not arrive in Lyon, third time this year",
-      "@Skyways missed my connection because of the 40 minute delay",
-      "@Skyways stuck on the tarmac for an hour, no announcement",
-      "@Skyways rebooked on a flight that leaves in 3 days",
-      "@Skyways 90 minutes in line at the desk and the flight leaves without me",
-      "@Skyways third delay this week, connection gone again",
-      "@Skyways plane sat on the tarmac 45 minutes, missed the connection",
-      "@Skyways seat downgraded and no refund"]),
-    ("fr", "positive", "Opalia : commande reçue en 24h, produit conforme et vite livré",
-     ["Opalia : colis reçu en 48h, conforme à la description",
-      "Opalia : commande arrivée le lendemain, rien à redire",
-      "Opalia : livré en deux jours, produit conforme",
-      "Opalia : reçu rapidement, emballage soigné",
-      "Opalia : commande reçue vite, article conforme à la photo",
-      "Opalia : livraison en 24h, produit tel que décrit",
-      "Opalia : reçu en 3 jours, conforme",
-      "Opalia : expédié le jour même, bien reçu",
-      "Opalia : commande complète et livrée à l'heure",
-      "Opalia : article reçu en parfait état"]),
+    ("en", "negative", "@Orbis ping spikes to 400 ms every evening",
+     ["@Orbis 300 ms ping in every ranked match tonight",
+      "@Orbis jitter on every call since the update",
+      "@Orbis packet loss on the fibre line all weekend",
+      "@Orbis line resyncs every ten minutes",
+      "@Orbis 2 Mbps on a 1 Gbps plan",
+      "@Orbis ping at 250 ms since Monday",
+      "@Orbis router reboots itself every hour",
+      "@Orbis packet loss during every match",
+      "@Orbis 5 Mbps upload on the fibre plan",
+      "@Orbis dns fails every evening after 8"]),
+    ("fr", "positive", "Opalia : le conseiller a réglé le dossier au premier appel",
+     ["Opalia : échange fait en magasin en cinq minutes",
+      "Opalia : le vendeur a pris le temps de tout expliquer",
+      "Opalia : retour gratuit, avoir reçu le lendemain",
+      "Opalia : quatrième commande chez eux",
+      "Opalia : la conseillère a trouvé la bonne taille du premier coup",
+      "Opalia : le SAV a rappelé dans l'heure",
+      "Opalia : dossier réglé en un appel",
+      "Opalia : le livreur a monté le colis à l'étage",
+      "Opalia : je repasse commande la semaine prochaine",
+      "Opalia : le vendeur a réglé le souci sur place"]),
 ]
 
 
