@@ -109,7 +109,7 @@ def sidebar(view: View, url_path: str) -> None:
                     key="export_charts")
         db, filters = view.db, view.filters
         st.download_button(
-            _("Mentions (CSV)"), lambda: exports.csv_bytes(db, filters),
+            _("Mentions (CSV)"), lambda: exports.csv_bytes(db, filters, lang=view.lang),
             file_name=f"{_stem(view, 'mentions')}.csv", mime="text/csv",
             icon=":material/table_view:", width="stretch", on_click="ignore",
             key="export_csv",
@@ -117,7 +117,7 @@ def sidebar(view: View, url_path: str) -> None:
                    "(at most {rows} rows).").format(
                        rows=fmt.count(exports.MAX_ROWS, lang=view.lang)))
         st.download_button(
-            _("Mentions (Excel)"), lambda: exports.xlsx_bytes(db, filters),
+            _("Mentions (Excel)"), lambda: exports.xlsx_bytes(db, filters, lang=view.lang),
             file_name=f"{_stem(view, 'mentions')}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/grid_on:", width="stretch", on_click="ignore", key="export_xlsx")
@@ -128,6 +128,6 @@ def list_button(db: str, filters: Filters, query: MentionQuery, lang: str = "en"
     cells made safe for spreadsheets like every other export (built when clicked)."""
     st.download_button(
         translator(lang)("Download this list (CSV)"),
-        lambda: exports.list_csv_bytes(db, filters, query),
+        lambda: exports.list_csv_bytes(db, filters, query, lang=lang),
         icon=":material/download:", file_name="mentions.csv", mime="text/csv",
         on_click="ignore")
