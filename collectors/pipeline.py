@@ -38,6 +38,19 @@ class Analyser:
         self.queries = {b.name: b.compiled for b in brands if b.compiled is not None}
         self.matcher = BrandMatcher(self.queries)
         self.models = models
+        self.own_authors = own_authors(brands)
+
+    def mark_own(self, item: Item) -> None:
+        """Mark ``item`` as a brand's own voice when a brand's own account wrote it.
+
+        Whichever source met it (a subreddit followed, a search), a post by an account listed
+        in ``[[brands]] accounts`` is the brand speaking; marked before its content hash is
+        taken, so the next run finds it unchanged.
+        """
+        if not item.extra.get("own_brand") and item.author:
+            brand = self.own_authors.get((item.kind, _author_key(item.author)))
+            if brand:
+                item.extra["own_brand"] = brand
 
     def rows(self, items: Iterable[Item], source: str, collected_at: datetime
              ) -> tuple[list[tuple], list[tuple]]:
@@ -80,3 +93,20 @@ def _extras(item: Item) -> tuple:
     return (extra.get("own_brand") or None,
             int(followers) if isinstance(followers, (int, float)) and followers >= 0 else None,
             int(rating) if isinstance(rating, (int, float)) and 0 <= rating <= 10 else None)
+
+
+def _author_key(author: str) -> str:
+    """An account name as compared with the configured ones: no @ or u/ prefix, any case."""
+    key = author.strip().lower()
+    return key[2:] if key.startswith("u/") else key.lstrip("@")
+
+
+def own_authors(brands: Sequence[Brand]) -> dict[tuple[str, str], str]:
+    """``(item kind, author)`` → brand, for the accounts of ``[[brands]] accounts`` whose
+    posts carry the account's name as their author (Bluesky, Mastodon, Reddit)."""
+    out: dict[tuple[str, str], str] = {}
+    for brand in brands:
+        for channel, handle in (getattr(brand, "accounts", None) or {}).items():
+            if channel in ("bluesky", "mastodon", "reddit"):
+                out[(channel, _author_key(handle))] = brand.name
+    return out

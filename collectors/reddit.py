@@ -39,6 +39,8 @@ SEARCH_OVERLAP_SECONDS = 3600
 SEARCH_QUERY_MAX = 512  # Reddit rejects longer search queries
 GONE = frozenset({"[removed]", "[deleted]"})
 _SUBREDDIT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
+_USER_PREFIX = re.compile(r"^/?u(ser)?/", re.IGNORECASE)
+_USER_NAME = re.compile(r"^[A-Za-z0-9_-]{3,20}$")
 _SUBREDDIT_PREFIX = re.compile(r"^(?:https?://[^/]*reddit\.com)?/?(?:r/)?", re.IGNORECASE)
 CREDENTIALS_HELP = "set praw_client_id and praw_client_secret in the environment or praw.ini"
 
@@ -138,6 +140,9 @@ class RedditCollector(Collector):
         "subreddits": Option("list", [],
                              help="Subreddits to follow (names such as python, or r/python): "
                                   "their new posts and, with comments, their new comments."),
+        "users": Option("list", [],
+                        help="Accounts (names such as acme or u/acme) whose posts and, with "
+                             "comments, comments to read: a brand's own account."),
         "search": Option("bool", False,
                          help="true to search all of Reddit for each brand's query terms "
                               "(or its name when the query has no plain terms)."),
@@ -162,6 +167,7 @@ class RedditCollector(Collector):
         defaults = {key: opt.default for key, opt in self.options.items()}
         merged = defaults | dict(settings)
         self.subreddits = list(merged["subreddits"] or [])
+        self.users = list(merged.get("users") or [])
         self.search = bool(merged["search"])
         self.comments = bool(merged["comments"])
         self.limit = merged["limit"]
@@ -233,9 +239,20 @@ class RedditCollector(Collector):
                 f"{where}, field 'subreddits': {', '.join(map(repr, bad))} "
                 f"{'is not a subreddit name' if len(bad) == 1 else 'are not subreddit names'}"
                 " (expected names such as python or r/python: 2-21 letters, digits or _)")
-        if not names and not self.search:
-            raise RedditConfigError(f"{where}: nothing to collect; set subreddits = [...] "
-                                    "or search = true")
+        users, bad = [], []
+        for raw in self.users:
+            user = _USER_PREFIX.sub("", str(raw).strip()).strip("/")
+            if not _USER_NAME.match(user):
+                bad.append(raw)
+            elif user.lower() not in {u.lower() for u in users}:
+                users.append(user)
+        if bad:
+            raise RedditConfigError(
+                f"{where}, field 'users': {', '.join(map(repr, bad))} is not a Reddit account "
+                "name (expected names such as acme or u/acme: 3-20 letters, digits, _ or -)")
+        if not names and not users and not self.search:
+            raise RedditConfigError(f"{where}: nothing to collect; set subreddits = [...], "
+                                    "users = [...] or search = true")
         groups: list[list[Listing]] = []
         for name in names:
             low = name.lower()
@@ -243,6 +260,14 @@ class RedditCollector(Collector):
             if self.comments:
                 group.append(Listing(f"r/{low}/comments", f"r/{name}/comments",
                                      f"r/{name} comments", "comments"))
+            groups.append(group)
+        for user in users:
+            low = user.lower()
+            group = [Listing(f"u/{low}/submitted", f"user/{user}/submitted", f"u/{user}",
+                             "posts")]
+            if self.comments:
+                group.append(Listing(f"u/{low}/comments", f"user/{user}/comments",
+                                     f"u/{user} comments", "comments"))
             groups.append(group)
         if self.search:
             brands = list(ctx.brands or [])

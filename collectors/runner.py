@@ -231,6 +231,7 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
             item.source = source.name
             if source.own:
                 item.extra["own_brand"] = source.own
+            analyser.mark_own(item)
             batch[item.item_id] = item
             result.seen += 1
             bar.update(1)

@@ -36,7 +36,10 @@ BRAND_KEYS = {
 }
 # Channels a brand's own account can be on, and the source kind that reads each.
 ACCOUNT_KINDS = {"bluesky": "bluesky", "mastodon": "mastodon", "youtube": "youtube",
-                 "web": "feeds"}
+                 "reddit": "reddit", "web": "feeds"}
+# Settings an own account's source takes from the first configured source of its kind: a
+# self-hosted AppView, a test server, praw's site.
+_SHARED_ENDPOINTS = ("api_url", "service_url", "oauth_url", "reddit_url", "site")
 SOURCE_KEYS = {
     "name": Option("str", required=True, help="Unique name of the source, shown in the app."),
     "kind": Option("str", required=True, help="Source kind: demo, file, web, feeds, reddit…"),
@@ -335,7 +338,7 @@ def _validate(path: Path, data: dict[str, Any],
 
     brands = _brands(data.get("brands", []), problems)
     sources = _sources(data.get("sources", []), kinds, problems)
-    sources += own_sources(brands, kinds, {s.name for s in sources}, problems)
+    sources += own_sources(brands, kinds, sources, problems)
     collect = _collect(data.get("collect", {}), problems)
     ui = _ui(data.get("ui", {}), problems)
     notify = _notify(data.get("notify", []), {b.name for b in brands}, problems)
@@ -543,13 +546,15 @@ _MASTODON_ACCOUNT = re.compile(r"^@?[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}
 
 
 def own_sources(brands: list[Brand], kinds: Mapping[str, Mapping[str, Option]] | None,
-                taken: set[str], problems: list[str]) -> list[Source]:
+                configured: list[Source], problems: list[str]) -> list[Source]:
     """One source per brand account (``accounts``), reading that account as the brand's voice.
 
     Named "<brand> on <channel>", collected hourly like any source, with the kind's own
-    settings filled from the account. A channel whose kind this installation lacks is a
+    settings filled from the account, and the endpoints (:data:`_SHARED_ENDPOINTS`) of the
+    first configured source of that kind. A channel whose kind this installation lacks is a
     problem naming the brand.
     """
+    taken = {s.name for s in configured}
     out: list[Source] = []
     for brand in brands:
         for channel, handle in brand.accounts.items():
@@ -564,6 +569,10 @@ def own_sources(brands: list[Brand], kinds: Mapping[str, Mapping[str, Option]] |
                                 f"source is already named {name!r}")
                 continue
             settings = _account_settings(channel, handle)
+            model = next((s for s in configured if s.kind == kind), None)
+            for key in _SHARED_ENDPOINTS:
+                if model is not None and model.settings.get(key):
+                    settings[key] = model.settings[key]
             for key, option in (kinds or {}).get(kind, {}).items():
                 if key not in settings and key not in SOURCE_KEYS:
                     settings[key] = (list(option.default) if isinstance(option.default, list)
@@ -582,6 +591,8 @@ def _account_settings(channel: str, handle: str) -> dict[str, Any]:
         return {"channels": [handle], "comments": False}
     if channel == "web":
         return {"urls": [handle]}
+    if channel == "reddit":
+        return {"users": [handle.strip("/").split("/")[-1]]}
     return {"accounts": [handle.lstrip("@")]}
 
 

@@ -131,8 +131,9 @@ class FakeReddit:
     """Reddit's OAuth API, served by a thread on 127.0.0.1 from content the test adds.
 
     Answers ``POST /api/v1/access_token`` (client credentials over Basic auth),
-    ``GET /r/<sub>/new``, ``/r/<sub>/comments``, ``/r/<sub>/search``, ``/search`` and
-    ``/comments/<id>`` with Reddit's JSON shapes: ``Listing`` objects with ``after``/``before``
+    ``GET /r/<sub>/new``, ``/r/<sub>/comments``, ``/r/<sub>/search``, ``/search``,
+    ``/user/<name>/submitted``, ``/user/<name>/comments`` and ``/comments/<id>`` with
+    Reddit's JSON shapes: ``Listing`` objects with ``after``/``before``
     cursors that page exactly like Reddit's (an anchor that is no longer listed gives an empty
     page), ``[post, comments]`` pairs whose trees end in ``more`` objects, ``[deleted]`` and
     ``[removed]`` things, rate-limit headers on every API answer, 403 for quarantined and
@@ -502,6 +503,24 @@ class FakeReddit:
         return 200, {}, self._listing([self._post_data(p, raw) for p in chunk], after, before,
                                       facets={})
 
+    def user_listing(self, name: str, what: str, query: dict[str, str]
+                     ) -> tuple[int, dict, Any]:
+        """``GET /user/<name>/submitted`` or ``/user/<name>/comments``: an account's newest
+        posts or comments, in public subreddits."""
+        raw = query.get("raw_json") == "1"
+        posts = self._all_posts()
+        if what == "submitted":
+            mine = [p for p in posts if p.author and p.author.lower() == name.lower()]
+            chunk, after, before = self._page(mine, query)
+            return 200, {}, self._listing([self._post_data(p, raw) for p in chunk], after,
+                                          before)
+        mine = sorted((c for p in posts for c in p.comments if c.listed and c.author
+                       and c.author.lower() == name.lower()),
+                      key=lambda c: c.created_utc, reverse=True)
+        chunk, after, before = self._page(mine, query)
+        return 200, {}, self._listing([self._comment_data(c, raw, in_listing=True)
+                                       for c in chunk], after, before)
+
     def _all_posts(self) -> list[Post]:
         return self._posts_of(Subreddit(name="all", sid=""))
 
@@ -603,6 +622,9 @@ class FakeReddit:
                 status, extra, payload = self.search(parts[1], query)
             elif parts == ["search"]:
                 status, extra, payload = self.search(None, query)
+            elif len(parts) == 3 and parts[0] == "user" and parts[2] in ("submitted",
+                                                                         "comments"):
+                status, extra, payload = self.user_listing(parts[1], parts[2], query)
             elif len(parts) >= 2 and parts[0] == "comments":
                 status, extra, payload = self.comments_of(parts[1], query)
             else:

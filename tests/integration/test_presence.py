@@ -162,3 +162,58 @@ def test_reach_orders_mentions_and_names_the_loudest_voices(tmp_path):
     loud = voices(db, Filters())
     assert list(loud["author"]) == ["bob@masto.example", "ana@masto.example"]
     assert list(loud["followers"]) == [98_000, 120]
+
+
+def test_a_brand_answering_on_reddit_is_measured(tmp_path):
+    from tests.fakereddit import FakeReddit
+    from tests.integration.test_reddit import CLIENT_ID, PRAW_INI, SECRET, run_cli
+
+    with FakeReddit(CLIENT_ID, SECRET) as fake:
+        asked = [fake.post("Telecom", f"Acme: is roaming included in the plan? ({i})",
+                           "Anyone knows?", author=f"customer{i}",
+                           created_utc=(NOW - timedelta(days=3, hours=i)).timestamp())
+                 for i in range(4)]
+        for i, post in enumerate(asked[:3]):
+            fake.comment(post, "Hi! Yes, roaming in the EU is included.", author="Acme_Support",
+                         created_utc=post.created_utc + 3600 * (i + 1))
+        fake.comment(asked[3], "same question here", author="someone")
+        fake.post("Telecom", "Acme news: new shop", "We opened in Lyon.", author="Acme_Support",
+                  created_utc=(NOW - timedelta(days=1)).timestamp())
+        xdg = tmp_path / "xdg"
+        xdg.mkdir()
+        (xdg / "praw.ini").write_text(PRAW_INI, encoding="utf-8")
+        config = tmp_path / "watch.toml"
+        config.write_text(
+            '[collect]\nper_host_delay = 0\nallow_networks = ["127.0.0.0/8"]\n\n'
+            '[[brands]]\nname = "Acme"\nquery = "acme"\nown = true\n'
+            'accounts = { reddit = "u/Acme_Support" }\n\n'
+            f'[[sources]]\nname = "subs"\nkind = "reddit"\nsite = "veille_fake"\n'
+            f'subreddits = ["Telecom"]\noauth_url = "{fake.url}"\nreddit_url = "{fake.url}"\n',
+            encoding="utf-8")
+        db = tmp_path / "v.duckdb"
+        first = run_cli(config, db, xdg)
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert "Acme on reddit: ok" in first.stdout
+        again = run_cli(config, db, xdg)
+        assert again.returncode == 0 and "0 new, 0 updated" in again.stdout.splitlines()[1]
+    # The account's four posts and comments are Acme's voice, whichever source met them.
+    assert rows(db, "SELECT count(*) FROM items WHERE own_brand = 'Acme'") == [(4,)]
+    assert rows(db, "SELECT count(*) FROM items WHERE author = 'Acme_Support' "
+                    "AND own_brand IS NULL") == [(0,)]
+    answers = responsiveness(db, Filters(), "channel").set_index("channel")
+    assert answers.loc["reddit", "asked"] == 4
+    assert answers.loc["reddit", "answered"] == 3
+    assert answers.loc["reddit", "median_hours"] == pytest.approx(2.0)
+
+
+def test_a_wrong_reddit_account_is_named():
+    from collectors.base import Context
+    from collectors.reddit import RedditCollector, RedditConfigError
+    from tests.integration.test_reddit import LOCAL
+
+    collector = RedditCollector("acme own", {"users": ["u/Acme_Support", "not a name!"],
+                                             "oauth_url": "http://127.0.0.1:9",
+                                             "reddit_url": "http://127.0.0.1:9"})
+    with pytest.raises(RedditConfigError) as caught:
+        list(collector.collect(Context(state={}, brands=[], collect=LOCAL, warn=print)))
+    assert "field 'users'" in str(caught.value) and "'not a name!'" in str(caught.value)
