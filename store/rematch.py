@@ -82,9 +82,13 @@ def mention_rows(items: Iterable[Sequence], queries: Mapping[str, Query],
 
 
 def analysed(items: Iterable[Sequence], queries: Mapping[str, Query],
-             models: dict[str, LinearModel] | None = None
-             ) -> tuple[list[tuple], list[tuple]]:
-    """Mention rows and ``(item_id, sentiment, sentiment_label)`` rows for stored items."""
+             models: dict[str, LinearModel] | None = None,
+             own: set[str] = frozenset()) -> tuple[list[tuple], list[tuple]]:
+    """Mention rows and ``(item_id, sentiment, sentiment_label)`` rows for stored items.
+
+    Items whose id is in ``own`` (a brand's own posts) are scored but give no mention: they
+    are the brand's voice, never what others say about it (collectors/pipeline.py).
+    """
     items = list(items)
     texts = [full_text(title, text) for _, title, text, *_ in items]
     langs = [row[3] for row in items]
@@ -93,19 +97,18 @@ def analysed(items: Iterable[Sequence], queries: Mapping[str, Query],
     rows: list[tuple] = []
     for (item_id, _, _, lang, published, source, kind), brands in zip(items, named,
                                                                        strict=True):
-        rows.extend((item_id, brand, score, name, published, source, kind, lang)
-                    for brand, score, name in brands)
+        if item_id not in own:
+            rows.extend((item_id, brand, score, name, published, source, kind, lang)
+                        for brand, score, name in brands)
     scores = [(row[0], score, name) for row, (score, name) in zip(items, verdicts, strict=True)]
     return rows, scores
 
 
 def history_span(db: Path | str) -> tuple[date | None, date | None, int]:
-    """First and last day items were published, and how many items there are to re-match
-    (a brand's own posts are its voice, never matched: they are left out)."""
+    """First and last day items were published, and how many items there are to go over."""
     with reading(db) as con:
         first, last, count = con.execute(
-            "SELECT min(published_at), max(published_at), count(*) FILTER (own_brand IS NULL) "
-            "FROM items").fetchone()
+            "SELECT min(published_at), max(published_at), count(*) FROM items").fetchone()
     return (first.date() if first else None, last.date() if last else None, int(count))
 
 
@@ -137,11 +140,12 @@ def rematch(db: Path | str, queries: Mapping[str, Query], only: Sequence[str] | 
         lo = datetime.combine(day, datetime.min.time())
         hi = lo + timedelta(days=step)
         with writing(db) as con:
-            # A brand's own posts are its voice, never mentions (collectors/pipeline.py).
-            items = con.execute(f"SELECT {_ITEM_SELECT} FROM items WHERE published_at >= ? "
-                                "AND published_at < ? AND own_brand IS NULL",
-                                [lo, hi]).fetchall()
-        rows, scores = analysed(items, chosen, models)
+            read = con.execute(f"SELECT {_ITEM_SELECT}, own_brand IS NOT NULL FROM items "
+                               "WHERE published_at >= ? AND published_at < ?",
+                               [lo, hi]).fetchall()
+        items = [row[:-1] for row in read]
+        # A brand's own posts get their sentiment scored again but are never matched.
+        rows, scores = analysed(items, chosen, models, {row[0] for row in read if row[-1]})
         with writing(db) as con:
             _replace(con, lo, hi, None if only is None else list(chosen), rows, result, scores)
         result.items += len(items)

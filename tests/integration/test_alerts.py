@@ -93,7 +93,10 @@ def test_detection_against_the_demo_events_precision_and_recall(big_db, capsys):
     assert len(recalled) == len(must)
     assert precision >= 0.75
     decline = next(e for e in events(END) if e["kind"] == "decline")
-    assert not [a for a in found if a.brand == decline["brand"] and a.kind == "volume"]
+    # The slow decline itself never looks like a spike; the same brand's price rise, discussed
+    # for three days, may (its own event).
+    assert not [a for a in found if a.brand == decline["brand"] and a.kind == "volume"
+                and not any(matches(a, e) for e in expected)]
 
 
 def test_quiet_weeks_raise_no_alert(big_db):
