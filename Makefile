@@ -24,14 +24,17 @@ $(MO): i18n/locales/fr/LC_MESSAGES/veille.po $(STAMP)
 
 setup: $(STAMP) $(MO)
 
-# Chromium renders charts for the browser tests and PDF export; DejaVu gives PDFs their accents.
+# Chromium renders charts for the browser tests and PDF export; DejaVu gives PDFs their accents;
+# PostgreSQL's server is the catalog of the DuckLake tests (a throw-away cluster per run).
 # Installed through apt where we are allowed to; elsewhere the tests that need them say so and skip.
 os-deps:
-	@if command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; then :; \
+	@if command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && \
+		ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			chromium fonts-dejavu-core poppler-utils >/dev/null; \
-	else echo "note: install chromium, fonts-dejavu-core and poppler-utils for the browser tests"; fi
+			chromium fonts-dejavu-core poppler-utils postgresql >/dev/null; \
+	else echo "note: install chromium, fonts-dejavu-core, poppler-utils and postgresql for" \
+		"the browser and lake tests"; fi
 
 # The demo watch is collected once; delete data/veille.duckdb to regenerate it.
 demo: setup
