@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from config import default_db_path
-from store import StoreError
+from store import StoreError, lake
 from store.connection import reading
 from store.schema import LATEST, current_version
 
@@ -18,14 +18,18 @@ EXIT_USAGE = 2
 def info(db: Path) -> dict:
     """What the store at ``db`` holds: its shape, schema version and counts.
 
-    Keys: ``shape`` ("file"), ``path``, ``bytes``, ``schema_version`` (and ``schema_latest``,
-    what this Veille writes), ``items``, ``mentions``, ``own_posts``, ``sources``, ``brands``,
-    ``newest_item`` (ISO time of the latest item published, or None) and ``watch``.
+    Keys: ``shape`` ("file" or "lake"), ``path`` (a lake's with any password masked),
+    ``bytes`` (a file's size; a lake's current data files), ``schema_version`` (and
+    ``schema_latest``, what this Veille writes), ``items``, ``mentions``, ``own_posts``,
+    ``sources``, ``brands``, ``newest_item`` (ISO time of the latest item published, or None)
+    and ``watch``.
     """
     with reading(db) as con:
         version = current_version(con)
-        out = {"shape": "file", "path": str(db), "bytes": db.stat().st_size,
-               "schema_version": version, "schema_latest": LATEST}
+        shaped = ({"shape": "lake", "path": lake.describe(db), "bytes": _lake_bytes(con)}
+                  if lake.is_lake(db) else
+                  {"shape": "file", "path": str(db), "bytes": Path(db).stat().st_size})
+        out = shaped | {"schema_version": version, "schema_latest": LATEST}
         if version == 0:
             return out | {"items": 0, "mentions": 0, "own_posts": 0, "sources": 0,
                           "brands": 0, "newest_item": None, "watch": None}
@@ -42,11 +46,20 @@ def info(db: Path) -> dict:
                   "watch": watch[0] if watch else None}
 
 
+def _lake_bytes(con) -> int:
+    """The size of the lake's current data files, as its catalog records them."""
+    row = con.execute(f"SELECT coalesce(sum(file_size_bytes), 0) FROM "
+                      f"__ducklake_metadata_{lake.ALIAS}.ducklake_data_file "
+                      "WHERE end_snapshot IS NULL").fetchone()
+    return int(row[0])
+
+
 def _lines(found: dict) -> list[str]:
     newer = (" (older than this Veille's; the next collection upgrades it)"
              if found["schema_version"] < found["schema_latest"] else "")
+    shape = ("a DuckLake" if found["shape"] == "lake" else "one DuckDB file")
     return [
-        f"store: one DuckDB file, {found['path']} ({found['bytes'] / 1e6:,.1f} MB)",
+        f"store: {shape}, {found['path']} ({found['bytes'] / 1e6:,.1f} MB)",
         f"schema version: {found['schema_version']}{newer}",
         f"watch: {found['watch'] or '—'}",
         f"items: {found['items']:,} (of which the brands' own posts: {found['own_posts']:,})",

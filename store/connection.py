@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from store import lake
 from store.schema import MIGRATIONS, current_version, migrate
 
 # Readers give up sooner than writers: a page should say "busy" rather than hang a meeting.
@@ -81,8 +82,11 @@ def open_connection(path: Path | str, read_only: bool,
 
     Read-only opens require the file to exist (:class:`DatabaseMissing` otherwise); read-write
     opens create it and bring the schema up to date. Raises :class:`DatabaseBusy` when the lock
-    outlasts ``patience`` seconds.
+    outlasts ``patience`` seconds. A ``ducklake:`` target opens the lake instead
+    (:func:`open_lake`).
     """
+    if lake.is_lake(path):
+        return open_lake(str(path), read_only, patience)
     path = Path(path)
     if read_only and not path.exists():
         raise DatabaseMissing(f"no database at {path}: run `python -m collectors run` first")
@@ -104,6 +108,42 @@ def open_connection(path: Path | str, read_only: bool,
         except Exception:
             con.close()
             raise
+    return con
+
+
+def open_lake(target: str, read_only: bool, patience: float | None = None):
+    """A connection to the lake ``target`` (see :mod:`store.lake`), the schema brought up to
+    date by this process's first writer.
+
+    A reader of a lake without Veille's tables raises :class:`DatabaseMissing`; a migration
+    that clashes with another process's retries until ``patience`` runs out.
+    """
+    settings = {"memory_limit": _read_memory_limit()} if os.environ.get("VEILLE_DB_MEMORY") \
+        else None
+    try:
+        con = lake.connect(target, settings=settings)
+    except lake.LakeError as exc:
+        raise StoreError(str(exc)) from exc
+    if read_only:
+        if current_version(con) == 0:
+            con.close()
+            raise DatabaseMissing(f"no Veille data in the lake {lake.describe(target)}: run "
+                                  "`python -m collectors run` first")
+        return con
+    if lake.needs_migration(target):
+        deadline = time.monotonic() + (WRITE_PATIENCE if patience is None else patience)
+        while True:
+            try:
+                migrate(con)
+                break
+            except duckdb.Error as exc:
+                # Two processes migrating a new lake at once: the second commit clashes.
+                if not lake.is_conflict(exc) or time.monotonic() >= deadline:
+                    con.close()
+                    raise StoreError(f"could not bring the lake {lake.describe(target)} up to "
+                                     f"date: {exc}") from exc
+                time.sleep(0.05 + random.random() * 0.2)
+        lake.mark_migrated(target)
     return con
 
 

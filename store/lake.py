@@ -1,0 +1,243 @@
+"""The store on a DuckLake (catalog in PostgreSQL, Parquet files in a folder): open, and
+translate what a lake cannot do (keys, indexes, ``ON CONFLICT``) into what it can."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+# A store target naming a lake: ``ducklake:postgres:<libpq conninfo>``.
+PREFIX = "ducklake:"
+DATA_PATH_ENV = "VEILLE_LAKE_DATA_PATH"
+ALIAS = "lake"
+# The extensions a lake needs, each from its pinned PyPI package (duckdb-extension-<name>):
+# DuckDB 1.5.5 cannot download them, and Veille never downloads anything at run time.
+# The catalog's extension is "postgres_scanner" (the package duckdb-extension-postgres holds
+# a build DuckDB refuses to load).
+EXTENSIONS = ("ducklake", "postgres_scanner")
+# Text of the error DuckLake raises when another writer committed a clashing snapshot first.
+CONFLICT_MARKERS = ("Transaction conflict", "conflict", "Conflict")
+
+
+def is_lake(target: Path | str | None) -> bool:
+    """True when ``target`` names a DuckLake rather than a DuckDB file."""
+    return target is not None and str(target).startswith(PREFIX)
+
+
+def describe(target: Path | str) -> str:
+    """``target`` with any password in its conninfo masked, for messages and ``store info``."""
+    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", str(target))
+
+
+def extension_file(name: str) -> Path:
+    """Where the pinned PyPI package ``duckdb-extension-<name>`` keeps the extension."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(f"duckdb_extension_{name}")
+    if spec is None or not spec.submodule_search_locations:
+        raise LakeError(f"the DuckDB extension {name!r} is not installed: run "
+                        f"`pip install -r requirements.txt`")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return folder / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+
+
+class LakeError(Exception):
+    """The lake could not be opened; the message says why."""
+
+
+def data_path() -> str | None:
+    """The folder (or ``s3://`` prefix) for the lake's data files, from the environment."""
+    value = (os.environ.get(DATA_PATH_ENV) or "").strip()
+    if not value:
+        return None
+    if "://" in value:
+        return value.rstrip("/") + "/"
+    folder = Path(value).expanduser().resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder) + "/"
+
+
+# One DuckDB instance per process and lake: loading the extensions and attaching the catalog
+# takes over a second, far too long for every page read, and a lake has no file lock to free.
+_instances: dict[tuple[int, str, str | None], duckdb.DuckDBPyConnection] = {}
+_migrated: set[tuple[int, str, str | None]] = set()
+_lock = threading.Lock()
+
+
+def _instance(target: str, settings: dict[str, str]) -> tuple[tuple, duckdb.DuckDBPyConnection]:
+    where = data_path()
+    # The pid keeps a forked child from using its parent's instance.
+    key = (os.getpid(), target, where)
+    with _lock:
+        base = _instances.get(key)
+        if base is None:
+            base = duckdb.connect(":memory:", config={"autoinstall_known_extensions": "false",
+                                                      "autoload_known_extensions": "false",
+                                                      **settings})
+            try:
+                for name in EXTENSIONS:
+                    base.execute(f"LOAD '{extension_file(name)}'")
+                catalog = target[len(PREFIX):].replace("'", "''")
+                options = f" (DATA_PATH '{where}')" if where else ""
+                base.execute(f"ATTACH '{PREFIX}{catalog}' AS {ALIAS}{options}")
+            except duckdb.Error as exc:
+                base.close()
+                hint = (f" (set {DATA_PATH_ENV} to the folder for its data files)"
+                        if not where and "DATA_PATH" in str(exc) else "")
+                raise LakeError(f"cannot open the lake {describe(target)}: {exc}{hint}") from exc
+            base.execute("SET enable_progress_bar = false")
+            _instances[key] = base
+        return key, base
+
+
+def connect(target: Path | str, *, settings: dict[str, str] | None = None) -> LakeConnection:
+    """A connection (a cursor of this process's instance) to the lake ``target``, ``USE``-ing it.
+
+    Close it when done: that closes the cursor, never the shared instance.
+    """
+    _, base = _instance(str(target), settings or {})
+    cursor = base.cursor()
+    cursor.execute(f"USE {ALIAS}")
+    return LakeConnection(cursor)
+
+
+def needs_migration(target: Path | str) -> bool:
+    """True until this process has migrated ``target`` once (every later writer skips it)."""
+    return (os.getpid(), str(target), data_path()) not in _migrated
+
+
+def mark_migrated(target: Path | str) -> None:
+    """Record that this process brought ``target``'s schema up to date."""
+    _migrated.add((os.getpid(), str(target), data_path()))
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """True when ``exc`` is DuckLake refusing a commit because another writer got there first."""
+    return isinstance(exc, duckdb.TransactionException) and any(
+        m in str(exc) for m in CONFLICT_MARKERS)
+
+
+def close_all() -> None:
+    """Close every lake instance this process opened (tests, and before a fork)."""
+    with _lock:
+        for base in _instances.values():
+            try:
+                base.close()
+            except duckdb.Error:
+                pass
+        _instances.clear()
+        _migrated.clear()
+
+
+# --- what a lake cannot do ----------------------------------------------------------------------
+
+# Keys declared by CREATE TABLE statements (the lake drops them): what a bare
+# ``ON CONFLICT DO NOTHING`` means, and what ``store copy`` may de-duplicate on.
+KEYS: dict[str, tuple[str, ...]] = {}
+
+_CREATE = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)",
+                     re.IGNORECASE)
+_TABLE_KEY = re.compile(r",\s*(?:PRIMARY\s+KEY|UNIQUE)\s*\(([^)]*)\)", re.IGNORECASE)
+_COLUMN_KEY = re.compile(r"(\w+)\s+[\w\[\]]+(?:\s+NOT\s+NULL)?\s+(PRIMARY\s+KEY|UNIQUE)\b",
+                         re.IGNORECASE)
+_INDEX = re.compile(r"^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b", re.IGNORECASE)
+_UPSERT = re.compile(
+    r"^\s*INSERT\s+INTO\s+(?P<table>\w+)\s*(?:\((?P<cols>[^)]*)\))?\s*(?P<source>.*?)\s*"
+    r"ON\s+CONFLICT\s*(?:\((?P<keys>[^)]*)\))?\s*DO\s+(?:NOTHING|UPDATE\s+SET\s+(?P<set>.*?))"
+    r"\s*;?\s*$", re.IGNORECASE | re.DOTALL)
+
+
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _drop_keys(sql: str) -> str:
+    """``sql`` (a CREATE TABLE) without its key constraints; the keys go to :data:`KEYS`."""
+    table = _CREATE.match(sql).group(1).lower()
+    keys = [name for match in _TABLE_KEY.finditer(sql) for name in _names(match.group(1))]
+    keys += [match.group(1) for match in _COLUMN_KEY.finditer(sql)]
+    if keys:
+        KEYS[table] = tuple(keys)
+    sql = _TABLE_KEY.sub("", sql)
+    return re.sub(r"\s+(PRIMARY\s+KEY|UNIQUE)\b", "", sql, flags=re.IGNORECASE)
+
+
+def _merge(match: re.Match, columns: list[str]) -> str:
+    """The ``MERGE INTO`` doing what the matched ``INSERT … ON CONFLICT`` does on a file."""
+    table = match.group("table")
+    keys = _names(match.group("keys") or "") or list(KEYS.get(table.lower(), ()))
+    if not keys:
+        raise LakeError(f"no key known for {table}: cannot upsert it on a lake")
+    source = match.group("source").strip()
+    on = " AND ".join(f"{table}.{k} = excluded.{k}" for k in keys)
+    update = match.group("set")
+    matched = f" WHEN MATCHED THEN UPDATE SET {update}" if update else ""
+    cols = ", ".join(columns)
+    values = ", ".join(f"excluded.{c}" for c in columns)
+    # The source keeps its place first, so positional parameters keep their order.
+    return (f"MERGE INTO {table} USING ({source}) AS excluded({cols}) ON {on}{matched} "
+            f"WHEN NOT MATCHED THEN INSERT ({cols}) VALUES ({values})")
+
+
+@lru_cache(maxsize=512)
+def _plain(sql: str) -> str | None:
+    """``sql`` as a lake runs it, when that needs no look-up; None for an upsert."""
+    if _CREATE.match(sql):
+        return _drop_keys(sql)
+    if _INDEX.match(sql):
+        return "SELECT NULL"  # no index on a lake: its Parquet min/max do that job
+    if _UPSERT.match(sql):
+        return None
+    return sql
+
+
+class LakeConnection:
+    """A DuckDB cursor on the lake whose ``execute`` translates the few statements a lake
+    refuses; everything else passes through unchanged."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        self._con = cursor
+
+    def _translate(self, sql: str) -> str:
+        plain = _plain(sql)
+        if plain is not None:
+            return plain
+        match = _UPSERT.match(sql)
+        columns = _names(match.group("cols") or "") or self._columns(match.group("table"))
+        return _merge(match, columns)
+
+    def _columns(self, table: str) -> list[str]:
+        return [row[0] for row in self._con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_catalog = ? "
+            "AND table_name = ? ORDER BY ordinal_position", [ALIAS, table]).fetchall()]
+
+    def execute(self, sql: str, parameters: Any = None) -> duckdb.DuckDBPyConnection:
+        """``DuckDBPyConnection.execute`` with the statement translated for the lake."""
+        if isinstance(sql, str):
+            sql = self._translate(sql)
+        return self._con.execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any = None) -> duckdb.DuckDBPyConnection:
+        """``DuckDBPyConnection.executemany`` with the statement translated for the lake."""
+        return self._con.executemany(self._translate(sql), parameters)
+
+    def cursor(self) -> LakeConnection:
+        """Another cursor on the same lake."""
+        cursor = self._con.cursor()
+        cursor.execute(f"USE {ALIAS}")
+        return LakeConnection(cursor)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
+
+    def __enter__(self) -> LakeConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
