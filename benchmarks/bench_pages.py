@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 # The store modules the pages read through; each public function gets a timer.
 STORE_MODULES = ("queries", "alerts", "stories", "terms", "trends", "snapshots", "community",
-                 "health", "mentions", "edits", "rematch")
+                 "health", "mentions", "edits", "rematch", "presence")
 TIMEOUT = 300
 TARGET_S = 1.0
 

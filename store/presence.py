@@ -25,9 +25,8 @@ ANSWER_COLUMNS = ["brand", "channel", "asked", "answered", "answered_share", "me
 # The kind a channel's items are stored as, where the two differ (a brand's web feed is read
 # by the feeds kind, whose items are stored as rss).
 CHANNEL_KINDS = {"web": "rss"}
-# What responsiveness() groups by, as SQL select items.
-_GROUPS = {"channel": "a.kind AS channel,",
-           "week": "date_trunc('week', a.published_at)::DATE AS week,", "brand": ""}
+# What responsiveness() groups by.
+_GROUPS = ("channel", "week", "brand")
 # A brand with at least this many own posts in the period on a channel where another brand
 # has none makes a gap (a handful of posts is a presence; one could be an accident).
 GAP_POSTS = 3
@@ -157,22 +156,29 @@ def responsiveness(db: Path | str, filters: Filters, by: str = "channel") -> pd.
     ``"channel"`` (column ``channel``), ``"week"`` (column ``week``) or ``"brand"`` (all
     channels together). Empty before the mention facts are built.
     """
-    if by not in _GROUPS:
-        raise ValueError(f"responsiveness by {by!r}: choose one of {', '.join(_GROUPS)}")
+    return summarise(asks(db, filters), by)
+
+
+def asks(db: Path | str, filters: Filters) -> pd.DataFrame:
+    """Each question or complaint about a brand on a channel where the brand posts itself.
+
+    One row per (opening post by someone else, brand): ``brand``, ``channel``, ``week`` (the
+    Monday of its week) and ``hours`` to the brand's first answer (missing when unanswered).
+    Read once, it gives :func:`summarise` every grouping a view needs. Empty before the
+    mention facts are built.
+    """
     where, params = filters.where("published_at", brand_column="brand", timestamp=True)
     where = (where + " AND" if where else "WHERE") + (
         " NOT is_reply AND (is_question OR sentiment_label = 'negative')"
         f" AND kind NOT IN ({', '.join('?' for _ in C.PUBLICATION_KINDS)})")
     params += list(C.PUBLICATION_KINDS)
-    group = _GROUPS[by]
     with reading(db) as con:
         if not facts.built(con):
-            return pd.DataFrame(columns=["brand", *([by] if by != "brand" else []),
-                                         *ANSWER_COLUMNS[2:]])
+            return pd.DataFrame(columns=["brand", "channel", "week", "hours"])
         return con.execute(f"""
             WITH present AS (
                 SELECT DISTINCT own_brand AS brand, kind FROM items WHERE own_brand IS NOT NULL
-            ), asks AS (
+            ), asked AS (
                 SELECT m.* FROM (SELECT item_id, published_at, brand, kind
                                  FROM mention_facts {where}) m
                 SEMI JOIN present p ON p.brand = m.brand AND p.kind = m.kind
@@ -181,15 +187,28 @@ def responsiveness(db: Path | str, filters: Filters, by: str = "channel") -> pd.
                 FROM items WHERE own_brand IS NOT NULL AND parent_id IS NOT NULL
                 GROUP BY ALL
             )
-            SELECT a.brand, {group} count(*) AS asked,
-                   count(r.first_answer) AS answered,
-                   count(r.first_answer) / count(*) AS answered_share,
-                   median(epoch(r.first_answer - a.published_at) / 3600.0) AS median_hours
-            FROM asks a LEFT JOIN answers r
+            SELECT a.brand, a.kind AS channel,
+                   date_trunc('week', a.published_at)::DATE AS week,
+                   epoch(r.first_answer - a.published_at) / 3600.0 AS hours
+            FROM asked a LEFT JOIN answers r
               ON r.brand = a.brand AND r.parent_id = a.item_id
              AND r.first_answer >= a.published_at
-            GROUP BY ALL ORDER BY ALL
         """, params).df()
+
+
+def summarise(asked: pd.DataFrame, by: str = "channel") -> pd.DataFrame:
+    """Group :func:`asks` rows per brand and ``by`` (``"channel"``, ``"week"`` or
+    ``"brand"``): ``asked``, ``answered``, ``answered_share`` and ``median_hours`` (of the
+    answered ones), sorted by brand then ``by``."""
+    if by not in _GROUPS:
+        raise ValueError(f"responsiveness by {by!r}: choose one of {', '.join(_GROUPS)}")
+    keys = ["brand", *([by] if by != "brand" else [])]
+    if asked.empty:
+        return pd.DataFrame(columns=[*keys, *ANSWER_COLUMNS[2:]])
+    out = asked.groupby(keys, sort=True).agg(
+        asked=("hours", "size"), answered=("hours", "count"), median_hours=("hours", "median"))
+    out["answered_share"] = out["answered"] / out["asked"]
+    return out[ANSWER_COLUMNS[2:]].reset_index()
 
 
 def voices(db: Path | str, filters: Filters, per_brand: int = 5) -> pd.DataFrame:

@@ -46,9 +46,10 @@ def build_presence(section: Section, view: View, read: Reader = direct) -> Secti
             "and collect: their posts are read as the brand's own voice."))
         _add_voices(section, view, read)
         return section
-    by_channel = read(presence.responsiveness, view.db, view.filters, "channel")
-    weekly = read(presence.responsiveness, view.db, view.filters, "week")
-    overall = read(presence.responsiveness, view.db, view.filters, "brand")
+    # One read of the questions and complaints, grouped three ways here.
+    asked = read(presence.asks, view.db, view.filters)
+    by_channel, weekly, overall = (presence.summarise(asked, by)
+                                   for by in ("channel", "week", "brand"))
     found = presence.gaps(table)
     own = view.own
     mine = table[table["brand"] == own] if own else table.iloc[0:0]
