@@ -25,6 +25,9 @@ DEMO_ITEMS = 4000
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# The throw-away PostgreSQL server and lakes of the DuckLake tests (tests/lake.py).
+pytest_plugins = ["tests.lake"]
+
 
 def db_rows(db: Path | str, sql: str, params=()) -> list[tuple]:
     """Run ``sql`` on ``db`` through a short read-only connection, as the app reads."""

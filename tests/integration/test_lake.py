@@ -1,0 +1,108 @@
+"""The store on a DuckLake (a real PostgreSQL catalog, Parquet files in a folder): the same
+watch collected into a lake holds what it holds in a file, and the app reads it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from store import lake
+from store.connection import reading
+from tests.conftest import ROOT, collect, db_rows
+
+APP = ROOT / "app.py"
+TIMEOUT = 60
+# What a user sees of a watch: its items, and each mention with its brand and tone.
+ITEMS = "SELECT item_id, source, kind, published_at, content_hash FROM items ORDER BY item_id"
+MENTIONS = ("SELECT item_id, brand, sentiment_label, published_at FROM mentions "
+            "ORDER BY item_id, brand")
+# The tables the pages read, counted.
+COUNTED = ("items", "mentions", "sources", "brands", "meta", "daily_mentions", "daily_items",
+           "alerts", "stories", "authors", "item_facts", "mention_facts", "author_days",
+           "daily_terms", "topics")
+
+
+@pytest.fixture(scope="module")
+def collected_lake(postgres_server, demo_config, tmp_path_factory):
+    """The shared demo watch collected into a new lake by the real CLI: its store target."""
+    data = tmp_path_factory.mktemp("lake-data")
+    target = lake.PREFIX + "postgres:" + postgres_server.new_database()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(lake.DATA_PATH_ENV, str(data))
+        collect(demo_config, target)
+    return target
+
+
+def lake_rows(target: str, sql: str) -> list[tuple]:
+    with reading(target) as con:
+        return con.execute(sql).fetchall()
+
+
+def store_info(target: Path | str) -> dict:
+    done = subprocess.run([sys.executable, "-m", "store", "info", "--db", str(target), "--json"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_lake_holds_the_items_and_mentions_a_file_holds(collected_lake, demo_db):
+    assert lake_rows(collected_lake, ITEMS) == db_rows(demo_db, ITEMS)
+    assert lake_rows(collected_lake, MENTIONS) == db_rows(demo_db, MENTIONS)
+    for table in COUNTED:
+        sql = f"SELECT count(*) FROM {table}"
+        assert lake_rows(collected_lake, sql) == db_rows(demo_db, sql), table
+
+
+def test_store_info_counts_a_lake_as_it_counts_the_file(collected_lake, demo_db):
+    in_lake, in_file = store_info(collected_lake), store_info(demo_db)
+    assert in_lake["shape"] == "lake" and in_file["shape"] == "file"
+    for key in ("items", "mentions", "own_posts", "sources", "brands", "newest_item", "watch",
+                "schema_version"):
+        assert in_lake[key] == in_file[key], key
+    assert in_lake["items"] > 0 and in_lake["bytes"] > 0
+
+
+def test_collecting_again_into_a_lake_doubles_nothing(postgres_server, demo_config, demo_db,
+                                                      tmp_path, monkeypatch):
+    monkeypatch.setenv(lake.DATA_PATH_ENV, str(tmp_path / "data"))
+    target = lake.PREFIX + "postgres:" + postgres_server.new_database()
+    collect(demo_config, target)
+    collect(demo_config, target)
+    # Each key the file's constraints keep unique stays unique in the lake, whose upserts
+    # are MERGEs: a second run finds every item and source already there.
+    assert lake_rows(target, "SELECT count(*), count(DISTINCT item_id) FROM items") == \
+        db_rows(demo_db, "SELECT count(*), count(DISTINCT item_id) FROM items")
+    for table, key in (("sources", "name"), ("meta", "key"), ("alerts", "id"),
+                       ("authors", "source, author"), ("schema_migrations", "version")):
+        total, distinct = lake_rows(target, f"SELECT count(*), count(DISTINCT ({key})) "
+                                            f"FROM {table}")[0]
+        assert total == distinct > 0, table
+    assert lake_rows(target, "SELECT count(*) FROM runs") == [(2,)]
+
+
+def test_a_lake_without_veille_data_says_to_collect_first(lake_target):
+    done = subprocess.run([sys.executable, "-m", "store", "info", "--db", lake_target],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "collectors run" in done.stderr
+
+
+def overview(monkeypatch, target: Path | str) -> dict[str, str]:
+    monkeypatch.setenv("VEILLE_DB", str(target))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run(timeout=TIMEOUT)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return {m.label: m.value for m in at.metric}
+
+
+def test_the_overview_over_a_lake_shows_what_it_shows_over_the_file(monkeypatch, collected_lake,
+                                                                  demo_db):
+    over_lake = overview(monkeypatch, collected_lake)
+    assert over_lake, "the overview shows no tiles over the lake"
+    assert over_lake == overview(monkeypatch, demo_db)
