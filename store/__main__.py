@@ -1,4 +1,5 @@
-"""The store's command line: ``python -m store info [--db PATH] [--json]``."""
+"""The store's command line: ``python -m store info [--db PATH] [--json]`` and
+``python -m store copy --from STORE --to STORE``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import sys
 from pathlib import Path
 
 from config import default_db_path
+from i18n.catalog import gettext, resolve_language
+from i18n.formats import number
 from store import StoreError, lake
 from store.connection import reading
 from store.schema import LATEST, current_version
@@ -15,7 +18,7 @@ from store.schema import LATEST, current_version
 EXIT_USAGE = 2
 
 
-def info(db: Path) -> dict:
+def info(db: Path | str) -> dict:
     """What the store at ``db`` holds: its shape, schema version and counts.
 
     Keys: ``shape`` ("file" or "lake"), ``path`` (a lake's with any password masked),
@@ -69,16 +72,52 @@ def _lines(found: dict) -> list[str]:
     ]
 
 
+def copy(source: str, target: str, progress: bool) -> int:
+    """Copy the store ``source`` into the empty store ``target`` with a progress bar; print
+    what was copied and return the exit code."""
+    from tqdm import tqdm
+
+    from store.copy import copy_store, plan
+
+    try:
+        total = sum(plan(source).values())
+        with tqdm(desc="copy", total=total, unit=" rows", disable=not progress,
+                  file=sys.stderr, dynamic_ncols=True, leave=False, mininterval=0.5) as bar:
+            def on_rows(table: str, n: int) -> None:
+                bar.set_postfix_str(table, refresh=False)
+                bar.update(n)
+            copied = copy_store(source, target, on_rows)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    lang = resolve_language()
+    print(gettext("copied {rows} rows in {tables} tables ({items} items, {mentions} mentions) "
+                  "to {target}", lang).format(
+        rows=number(sum(copied.values()), lang), tables=number(len(copied), lang),
+        items=number(copied.get("items", 0), lang),
+        mentions=number(copied.get("mentions", 0), lang), target=lake.describe(target)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the command; return the exit code."""
     parser = argparse.ArgumentParser(prog="python -m store",
                                      description="Look at Veille's store.")
     sub = parser.add_subparsers(dest="command", required=True)
     cmd = sub.add_parser("info", help="the store's shape, schema version and counts")
-    cmd.add_argument("--db", type=Path, default=None,
-                     help="database file (default: $VEILLE_DB or data/veille.duckdb)")
+    cmd.add_argument("--db", default=None,
+                     help="database file or ducklake:postgres:<conninfo> lake "
+                          "(default: $VEILLE_DB or data/veille.duckdb)")
     cmd.add_argument("--json", action="store_true", help="one JSON object instead of lines")
+    cmd = sub.add_parser("copy", help="copy a whole store into a new file or an empty lake")
+    cmd.add_argument("--from", dest="source", default=None,
+                     help="the store copied (default: $VEILLE_DB or data/veille.duckdb)")
+    cmd.add_argument("--to", dest="target", required=True,
+                     help="a new DuckDB file or an empty ducklake:postgres:<conninfo> lake")
+    cmd.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
+    if args.command == "copy":
+        return copy(args.source or str(default_db_path()), args.target, not args.quiet)
     db = args.db or default_db_path()
     try:
         found = info(db)

@@ -106,3 +106,39 @@ def test_the_overview_over_a_lake_shows_what_it_shows_over_the_file(monkeypatch,
     over_lake = overview(monkeypatch, collected_lake)
     assert over_lake, "the overview shows no tiles over the lake"
     assert over_lake == overview(monkeypatch, demo_db)
+
+
+def store_copy(source: Path | str, target: Path | str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "store", "copy", "--from", str(source),
+                           "--to", str(target)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_a_store_copied_to_a_lake_and_back_holds_the_same_watch(lake_target, demo_db,
+                                                                tmp_path):
+    there = store_copy(demo_db, lake_target)
+    assert there.returncode == 0, there.stderr
+    items = db_rows(demo_db, "SELECT count(*) FROM items")[0][0]
+    assert f"{items:,} items" in there.stdout
+    assert "copy" in there.stderr  # the progress bar, drawn on standard error
+    assert lake_rows(lake_target, ITEMS) == db_rows(demo_db, ITEMS)
+    assert lake_rows(lake_target, MENTIONS) == db_rows(demo_db, MENTIONS)
+
+    back = tmp_path / "back.duckdb"
+    done = store_copy(lake_target, back)
+    assert done.returncode == 0, done.stderr
+    assert db_rows(back, ITEMS) == db_rows(demo_db, ITEMS)
+    assert db_rows(back, MENTIONS) == db_rows(demo_db, MENTIONS)
+    for table in COUNTED:
+        sql = f"SELECT count(*) FROM {table}"
+        assert db_rows(back, sql) == db_rows(demo_db, sql), table
+    assert store_info(back)["items"] == store_info(lake_target)["items"] == items
+
+
+def test_a_copy_never_lands_on_a_store_that_holds_data(lake_target, demo_db):
+    assert store_copy(demo_db, lake_target).returncode == 0
+    again = store_copy(demo_db, lake_target)
+    assert again.returncode != 0
+    assert "already holds data" in again.stderr
+    assert lake_rows(lake_target, "SELECT count(*) FROM items") == \
+        db_rows(demo_db, "SELECT count(*) FROM items")
