@@ -12,7 +12,8 @@ from ui import roles
 from ui.filters import tone_ignored
 from ui.state import current, read
 from views import format as fmt
-from views.labels import STATE_NAMES
+from views.labels import HEALTH_NAMES, KIND_NAMES, STATE_NAMES, health_reason
+from views.labels import name as display_name
 from views.sections import alert_change
 
 MAX_SHOWN = 40
@@ -127,7 +128,8 @@ sources_tile.metric(_("Unhealthy sources"), fmt.count(len(unhealthy), lang=lang)
 if not unhealthy.empty:
     st.warning("**" + _("Some sources are not collecting.") + "** "
                + _("A quiet brand there may only be a blocked collector:") + " " + "; ".join(
-                   md(f"{name} ({status}: {reason})") for name, status, reason in
+                   md(f"{name} ({display_name(HEALTH_NAMES, status, lang)}: "
+                      f"{health_reason(str(reason), lang)})") for name, status, reason in
                    zip(unhealthy["name"], unhealthy["status"], unhealthy["reason"],
                        strict=True)),
                icon=":material/sensors_off:")
@@ -153,8 +155,10 @@ else:
 
 st.subheader(_("Sources"), anchor=False)
 st.dataframe(
-    # The status is a word of ours (ok, failing, silent); the reason and error are the source's.
-    health.assign(status=[gettext(str(s), lang) for s in health["status"]]),
+    # The status, kind and reason are words of ours; the error is the source's own.
+    health.assign(status=[display_name(HEALTH_NAMES, s, lang) for s in health["status"]],
+                  kind=[display_name(KIND_NAMES, k, lang) for k in health["kind"]],
+                  reason=[health_reason(str(r), lang) for r in health["reason"].fillna("")]),
     hide_index=True, width="stretch",
     column_order=["name", "kind", "status", "reason", "last_success", "last_new_items",
                   "consecutive_failures", "last_error_kind", "last_error"],

@@ -19,7 +19,7 @@ from analysis.query import QuerySyntaxError
 from config import ConfigError, default_config_path, load_watch
 from config.watch import ROOT, brand_query, update_brand
 from i18n.catalog import gettext, translator
-from i18n.formats import moment, number
+from i18n.formats import number
 from notify.targets import target_states
 from store import alerts, health, queries, scheduler
 from store.deliveries import delivery_log
@@ -27,6 +27,8 @@ from store.rematch import PREVIEW_ITEMS, preview
 from ui import roles
 from ui.state import current, read
 from views import format as fmt
+from views.labels import KIND_NAMES, health_reason
+from views.labels import name as display_name
 
 STATUS_ICONS = {"ok": "🟢", "warnings": "🟡", "failing": "🔴", "silent": "🟠", "never run": "⚪"}
 
@@ -309,7 +311,8 @@ for column, name, helptext in zip(tiles, ("ok", "failing", "silent", "never run"
 clock = scheduler.status(db)
 if clock.running:
     st.success(_("Collection runs on schedule: running since {since}, last heartbeat {beat}.")
-               .format(since=moment(clock.started_at, lang), beat=moment(clock.beat_at, lang)),
+               .format(since=fmt.moment(clock.started_at, lang),
+                       beat=fmt.moment(clock.beat_at, lang)),
                icon=":material/schedule:")
 else:
     st.info(_("Scheduled collection is not running — start it with `make run` or "
@@ -321,20 +324,21 @@ def next_run(name: str) -> str:
     when = clock.next_runs.get(name)
     if not clock.running:
         return _("not scheduled")
-    return moment(when, lang) if when else _("not scheduled")
+    return fmt.moment(when, lang) if when else _("not scheduled")
 
 
 per_run = {src: list(group["items_new"].astype(int)) for src, group in runs.groupby("source")}
 table = pd.DataFrame({
     _("Status"): [status_label(s, lang) for s in status["status"]],
     _("Source"): status["name"],
-    _("Kind"): status.get("kind"),
-    _("Last success"): [moment(t, lang) if pd.notna(t) else _("never")
+    _("Kind"): [display_name(KIND_NAMES, k, lang) if isinstance(k, str) else ""
+                for k in status.get("kind", pd.Series([None] * len(status)))],
+    _("Last success"): [fmt.moment(t, lang) if pd.notna(t) else _("never")
                      for t in status.get("last_success", pd.Series([None] * len(status)))],
     _("New items per run"): [per_run.get(n, []) for n in status["name"]],
     _("Last run new"): [sum(v[-1:]) if (v := per_run.get(n)) else None for n in status["name"]],
     _("Next run"): [next_run(n) for n in status["name"]],
-    _("Why"): status["reason"],
+    _("Why"): [health_reason(str(r), lang) for r in status["reason"].fillna("")],
     _("Last error"): [f"{k}: {e}" if isinstance(e, str) and e else ""
                    for k, e in zip(status.get("last_error_kind", [None] * len(status)),
                                    status.get("last_error", [None] * len(status)), strict=True)],
@@ -408,10 +412,10 @@ for target in target_states(targets, read(delivery_log, db)):
             st.caption(_("{count} message(s) not delivered and too old to be sent again.")
                        .format(count=target.given_up))
         if target.last_sent is not None:
-            st.caption(_("Last delivered: {when}").format(when=moment(target.last_sent, lang)))
+            st.caption(_("Last delivered: {when}").format(when=fmt.moment(target.last_sent, lang)))
         if not target.recent.empty:
             st.dataframe(pd.DataFrame({
-                _("When"): [moment(t, lang) for t in target.recent["last_at"]],
+                _("When"): [fmt.moment(t, lang) for t in target.recent["last_at"]],
                 _("Event"): target.recent["event"],
                 _("Result"): [_("delivered") if s == "sent" else _("failed")
                               for s in target.recent["status"]],
@@ -438,7 +442,7 @@ if watch is not None and watch.sources:
 elif watch is not None:
     st.caption(_("The watch file has no `[[sources]]` to collect."))
 if other_collection_running(db):
-    st.info("A collection started from another window is running.", icon=":material/sync:")
+    st.info(_("A collection started from another window is running."), icon=":material/sync:")
 
 
 @st.fragment(run_every=1.0 if busy else None)
@@ -485,7 +489,7 @@ with st.form("src_brand_form", border=True):
                             help=_("Product names or queries that count for this brand: "
                                    "iPhone, \"Apple Watch\"."))
     exclude = st.text_input(_("Exclude"), brand.exclude or "", key=f"src_exclude_{name}",
-                            help="A query: items it matches never count for this brand.")
+                            help=_("A query: items it matches never count for this brand."))
     do_preview = st.form_submit_button(_("Preview changes"), icon=":material/preview:")
     # A callback, so the re-match is already running (and buttons disabled) in this run.
     st.form_submit_button(_("Save and re-match"), icon=":material/save:", disabled=busy,

@@ -4,14 +4,13 @@ from dataclasses import replace
 
 import streamlit as st
 
-from i18n.catalog import ngettext, translator
+from i18n.catalog import translator
 from store import alerts, snapshots, trends
 from ui import drilldown
 from ui.state import current, read
-from views import format as fmt
 from views import registry
 from views.labels import GRAIN_NAMES, MEASURE_NAMES
-from views.sections import trends_grains
+from views.sections import trends_grains, trends_notes
 
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 
@@ -50,17 +49,8 @@ changes = read(snapshots.page_changes, view.db, replace(view.filters, kinds=(), 
 known = drilldown.known(view)
 drilldown.chart(section.figure("timeline"), view.filters, known, key="trends_timeline",
                 grain=grain, config=CHART_CONFIG)
-notes = []
-if not spikes.empty:
-    notes.append(ngettext("Shaded bands: the {count} spike found in this period (details on "
-                          "the Alerts page).",
-                          "Shaded bands: the {count} spikes found in this period (details on "
-                          "the Alerts page).", len(spikes), lang).format(
-                              count=fmt.count(len(spikes), lang=lang)))
-if not changes.empty:
-    notes.append(ngettext("Diamonds: {count} change on watched competitor pages.",
-                          "Diamonds: {count} changes on watched competitor pages.",
-                          len(changes), lang).format(count=fmt.count(len(changes), lang=lang)))
+# The marks' caption is the builder's, so the page and the PDF say it in the same words.
+notes = [n for n in (trends_notes(len(spikes), len(changes), lang),) if n]
 notes.append(_("Hover the chart for each brand's number, click a point, a spike or a diamond "
                "for the mentions behind it."))
 st.caption(" ".join(notes))

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from i18n.catalog import gettext, ngettext
 from store.filters import SENTIMENTS, Filters
 from views import format as fmt
-from views.labels import TONES, _
+from views.labels import KIND_NAMES, TONES, _, name
 
 # Period presets, counted back from the newest day in the database (not from today: a demo
 # or a paused watch may end months ago).
@@ -35,6 +35,7 @@ MAX_DATE_CHARS = 10
 
 # How a dimension's values read in words, in a language.
 LABELS = {"langs": fmt.language,
+          "kinds": lambda v, lang="en": name(KIND_NAMES, v, lang),
           "sentiments": lambda v, lang="en": gettext(TONES.get(v, str(v)), lang)}
 
 

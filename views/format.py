@@ -110,8 +110,13 @@ def days(n: int, lang: str = EN) -> str:
 
 
 def moment(ts: datetime | None, lang: str = EN) -> str:
-    """A timestamp (naive UTC) to the minute: ``30 Jun 2026 14:02 UTC``."""
-    return DASH if ts is None else f"{day(ts.date(), lang)} {ts:%H:%M} UTC"
+    """A timestamp (naive UTC) to the minute: ``30 Jun 2026 14:02 UTC``,
+    ``30 juin 2026 à 14:02 UTC``."""
+    if ts is None:
+        return DASH
+    # UTC is the international abbreviation in French too; the catalog places it and the day.
+    return gettext("{day} {time} UTC", lang).format(day=day(ts.date(), lang),
+                                                    time=f"{ts:%H:%M}")
 
 
 # Names for the languages the analysis detects most; other codes are shown as they are.

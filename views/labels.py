@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from i18n.catalog import gettext
+from views import format as fmt
 
 
 def _(message: str) -> str:
@@ -52,3 +54,32 @@ def names(mapping: Mapping[str, str], lang: str = "en") -> dict[str, str]:
 # A source's health (store.alerts.source_health's status).
 HEALTH_NAMES = {"ok": _("ok"), "warnings": _("warnings"), "failing": _("failing"),
                 "silent": _("silent"), "never run": _("never run")}
+
+
+# How store.alerts.source_health says why a source is unhealthy, to be said in another language.
+_REASONS = (
+    (re.compile(r"^never collected$"), _("never collected")),
+    (re.compile(r"^collecting$"), _("collecting")),
+    (re.compile(r"^last (?P<n>\d+) run\(s\) failed: (?P<error>.*)$"),
+     _("last {n} run(s) failed: {error}")),
+    (re.compile(r"^no new item for (?P<hours>[\d,]+) h \(runs every (?P<every>[\d.]+) h\)$"),
+     _("no new item for {hours} h (runs every {every} h)")),
+    (re.compile(r"^no item ever, first run (?P<hours>[\d,]+) h ago$"),
+     _("no item ever, first run {hours} h ago")),
+    (re.compile(r"^last run: (?P<n>\d+) warning\(s\)$"), _("last run: {n} warning(s)")),
+)
+
+
+def health_reason(reason: str, lang: str) -> str:
+    """A source's health reason (:func:`store.alerts.source_health` writes it in English)
+    in ``lang``; a reason of another shape is shown as it is."""
+    if lang == "en":
+        return reason
+    for pattern, message in _REASONS:
+        found = pattern.match(reason)
+        if found:
+            values = {k: fmt.count(int(v.replace(",", "")), lang) if k == "hours"
+                      else fmt.decimal(float(v), 0 if float(v).is_integer() else 1, lang)
+                      if k == "every" else v for k, v in found.groupdict().items()}
+            return gettext(message, lang).format(**values)
+    return reason

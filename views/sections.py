@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -17,7 +16,7 @@ from charts.colors import color_of
 from charts.terms import topic_share_chart
 from charts.trends import comparison_chart, trend_chart
 from charts.wordcloud import PRINT_SIZE, wordcloud_chart
-from i18n.catalog import gettext, ngettext, translator
+from i18n.catalog import ngettext, translator
 from store import (
     alerts,
     community,
@@ -40,6 +39,7 @@ from views.labels import (
     STATE_NAMES,
     TONES,
     _,
+    health_reason,
     name,
     names,
 )
@@ -173,37 +173,9 @@ def _health_table(status: pd.DataFrame, lang: str = "en") -> Table:
                                                  for k in status["kind"]]
         if lang != "en" else status["kind"],
         _("Status"): [name(HEALTH_NAMES, s, lang) for s in status["status"]],
-        _("Why"): [_reason(r, lang) for r in status["reason"].fillna("")],
+        _("Why"): [health_reason(r, lang) for r in status["reason"].fillna("")],
         _("Last success"): [fmt.moment(None if pd.isna(t) else pd.Timestamp(t).to_pydatetime(),
                                        lang) for t in status["last_success"]]}))
-
-
-# How store.alerts.source_health says why a source is unhealthy, to be said in another language.
-_REASONS = (
-    (re.compile(r"^never collected$"), _("never collected")),
-    (re.compile(r"^collecting$"), _("collecting")),
-    (re.compile(r"^last (?P<n>\d+) run\(s\) failed: (?P<error>.*)$"),
-     _("last {n} run(s) failed: {error}")),
-    (re.compile(r"^no new item for (?P<hours>[\d,]+) h \(runs every (?P<every>[\d.]+) h\)$"),
-     _("no new item for {hours} h (runs every {every} h)")),
-    (re.compile(r"^no item ever, first run (?P<hours>[\d,]+) h ago$"),
-     _("no item ever, first run {hours} h ago")),
-    (re.compile(r"^last run: (?P<n>\d+) warning\(s\)$"), _("last run: {n} warning(s)")),
-)
-
-
-def _reason(reason: str, lang: str) -> str:
-    """A source's health reason in ``lang`` (as the store writes it in English)."""
-    if lang == "en":
-        return reason
-    for pattern, message in _REASONS:
-        found = pattern.match(reason)
-        if found:
-            values = {k: fmt.count(int(v.replace(",", "")), lang) if k == "hours"
-                      else fmt.decimal(float(v), 0 if float(v).is_integer() else 1, lang)
-                      if k == "every" else v for k, v in found.groupdict().items()}
-            return gettext(message, lang).format(**values)
-    return reason
 
 
 def _joined(value: object) -> str:
