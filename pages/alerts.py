@@ -48,8 +48,9 @@ def change_state(db, alert_id: str, state: str) -> None:
     alerts.set_alert_state(db, alert_id, state)
 
 
-def show_alert(alert, db, expanded: bool, lang: str = "en") -> None:
-    """One alert in ``lang``: its headline and state, then the evidence in an expander."""
+def show_alert(alert, db, expanded: bool, lang: str = "en", editor: bool = True) -> None:
+    """One alert in ``lang``: its headline and state, then the evidence in an expander;
+    its state buttons greyed out unless the reader is an ``editor``."""
     _ = translator(lang)
     why = alert.explanation or {}
     start, end = pd.Timestamp(alert.started_at).date(), pd.Timestamp(alert.ended_at).date()
@@ -73,10 +74,11 @@ def show_alert(alert, db, expanded: bool, lang: str = "en") -> None:
             following = alerts.next_state(alert.state)
             if following:
                 st.button(_(NEXT_LABELS[following]), key=f"alert_{alert.id}_{following}",
-                          on_click=change_state, args=(db, alert.id, following))
+                          on_click=change_state, args=(db, alert.id, following),
+                          disabled=not editor)
             else:
                 st.button(_("Reopen"), key=f"alert_{alert.id}_new", on_click=change_state,
-                          args=(db, alert.id, "new"))
+                          args=(db, alert.id, "new"), disabled=not editor)
         terms = why.get("terms") or []
         if terms:
             st.markdown(_("New words: {words}").format(words=", ".join(
@@ -146,8 +148,12 @@ if found.empty:
 elif chosen.empty:
     st.info(_("No alert in the states chosen above."), icon=":material/filter_alt_off:")
 else:
+    # A viewer sees the state buttons greyed out and why; change_state refuses them anyway.
+    editor = roles.is_editor()
+    if not editor:
+        roles.viewer_note(lang)
     for i, alert in enumerate(chosen.head(MAX_SHOWN).itertuples(index=False)):
-        show_alert(alert, view.db, expanded=i == 0, lang=lang)
+        show_alert(alert, view.db, expanded=i == 0, lang=lang, editor=editor)
     if len(chosen) > MAX_SHOWN:
         st.caption(_("The {shown} most recent of {count} alerts are shown; narrow the period "
                      "to see older ones.").format(shown=MAX_SHOWN,

@@ -14,6 +14,8 @@ from store import mentions as store_mentions
 from ui import drilldown, export, roles
 from ui.state import current, db_stamp, read
 from views import format as fmt
+from views.labels import KIND_NAMES
+from views.labels import name as display_name
 
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 TEXT_CHARS = 240
@@ -206,7 +208,7 @@ DATE, BRANDS, TEXT, ENGAGEMENT, LINK = (_("Date"), _("Brands"), _("Text"), _("En
 table = pd.DataFrame({
     DATE: rows["published_at"],
     BRANDS: [_brands_text(b) for b in rows["brands"]],
-    _("Source"): rows["source"] + " · " + rows["kind"],
+    _("Source"): rows["source"] + " · " + [display_name(KIND_NAMES, k, lang) for k in rows["kind"]],
     _("Author"): rows["author"].fillna(""),
     _("Title"): [_short(t, 120) for t in rows["title"]],
     TEXT: [_short(t) for t in rows["text"]],
@@ -258,14 +260,18 @@ with text_col:
         st.text(row["title"])
     st.text(row["text"] if isinstance(row["text"], str) else "")
     st.caption(f"{fmt.moment(row['published_at'].to_pydatetime(), lang=lang)} · "
-               f"{row['source']} · {row['kind']} · "
+               f"{row['source']} · {display_name(KIND_NAMES, row['kind'], lang)} · "
                + _("engagement {count}").format(count=fmt.count(row["engagement"], lang=lang)))
     st.text(_("by {author}").format(author=row["author"]) if isinstance(row["author"], str)
             else _("author unknown"))
     link = _safe_url(row["url"])
     if link:
         st.link_button(_("Open the original"), link, icon=":material/open_in_new:")
+# A viewer sees the edits greyed out and why; the callbacks refuse them all the same.
+editor = roles.is_editor()
 with action_col:
+    if not editor:
+        roles.viewer_note(lang)
     for brand in row["brands"]:
         key = f"m_fix_{pick}_{brand['brand']}"
         if st.session_state.get(key) not in edits.LABELS:
@@ -275,13 +281,13 @@ with action_col:
                 if brand["corrected"] else _("as analysed"))
         st.selectbox(_("Sentiment about {brand} — {note}").format(brand=brand["brand"],
                                                                    note=note),
-                     edits.LABELS, key=key, format_func=_,
+                     edits.LABELS, key=key, format_func=_, disabled=not editor,
                      on_change=_correct, args=(pick, brand["brand"], key, brand["analysed"]))
     tag_key = f"m_tagsel_{pick}"
     st.multiselect(_("Tags"), sorted(set(edits.all_tags(view.db)) | set(mine["tags"])),
                    default=mine["tags"], key=tag_key, accept_new_options=True,
-                   placeholder=_("Add a tag"), on_change=_retag,
+                   placeholder=_("Add a tag"), on_change=_retag, disabled=not editor,
                    args=(pick, tag_key, mine["tags"]))
     answer_key = f"m_answer_{pick}"
     st.toggle(_("Answered"), value=mine["answered"], key=answer_key, on_change=_answer,
-              args=(pick, answer_key))
+              args=(pick, answer_key), disabled=not editor)

@@ -427,13 +427,18 @@ for target in target_states(targets, read(delivery_log, db)):
 st.subheader(_("Collect now"), anchor=False)
 job = job_for(db)
 busy = (job is not None and job.running) or other_collection_running(db)
+# A viewer sees collect now and the brand editor greyed out and why; the callbacks refuse too.
+editor = roles.is_editor()
+if not editor:
+    roles.viewer_note(lang)
 if watch is not None and watch.sources:
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     configured_choices = [_("All enabled sources"), *configured]
     left.selectbox(_("Sources to collect"), configured_choices,
                    key="src_collect_choice", disabled=busy)
     # A callback, so the button is already disabled in the run the click triggers.
-    right.button(_("Collect now"), icon=":material/download:", disabled=busy, key="src_collect",
+    right.button(_("Collect now"), icon=":material/download:", disabled=busy or not editor,
+                 key="src_collect",
                  type="primary", width="stretch", on_click=_collect_now,
                  args=(db, config_path, configured))
     if st.session_state.pop("src_collect_refused", False):
@@ -478,6 +483,8 @@ st.dataframe(pd.DataFrame({
 names = [b.name for b in watch.brands]
 if not names:
     st.stop()
+if not editor:
+    roles.viewer_note(lang)
 name = st.selectbox(_("Brand to edit"), names, key="src_brand")
 brand = watch.brands[names.index(name)]
 with st.form("src_brand_form", border=True):
@@ -492,7 +499,8 @@ with st.form("src_brand_form", border=True):
                             help=_("A query: items it matches never count for this brand."))
     do_preview = st.form_submit_button(_("Preview changes"), icon=":material/preview:")
     # A callback, so the re-match is already running (and buttons disabled) in this run.
-    st.form_submit_button(_("Save and re-match"), icon=":material/save:", disabled=busy,
+    st.form_submit_button(_("Save and re-match"), icon=":material/save:",
+                          disabled=busy or not editor,
                           on_click=_save_brand, args=(db, config_path, name))
 
 for level, message, detail in st.session_state.pop("src_save_notes", []):
