@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
+from analysis.kinds import PUBLICATION_KINDS
 from analysis.text import normalize
 
 # An author with this many posts over at least two days is a regular of the period.
 REGULAR_POSTS = 5
 SEGMENTS = ("regular", "returning", "one-time")
-# Kinds that publish rather than converse: an article or a page change is not answered.
-PUBLICATION_KINDS = ("web", "rss", "feeds")
 
 # Phrases that ask, in French and English, written as they read after normalize() (lower
 # case, no accents). One regular expression so the database can apply the very same rule

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import community as C
+from analysis.kinds import CHANNEL_KINDS
 from store import facts
 from store.connection import reading
 from store.filters import Filters
@@ -22,9 +23,6 @@ from store.filters import Filters
 PRESENCE_COLUMNS = ["brand", "channel", "account", "posts", "per_week", "last_post",
                     "followers", "engagement", "mentions", "channel_share"]
 ANSWER_COLUMNS = ["brand", "channel", "asked", "answered", "answered_share", "median_hours"]
-# The kind a channel's items are stored as, where the two differ (a brand's web feed is read
-# by the feeds kind, whose items are stored as rss).
-CHANNEL_KINDS = {"web": "rss"}
 # What responsiveness() groups by.
 _GROUPS = ("channel", "week", "brand")
 # A brand with at least this many own posts in the period on a channel where another brand

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from analysis.kinds import KIND_NAMES as KIND_NAMES  # re-exported: the names live there
 from i18n.catalog import gettext
 from views import format as fmt
 
@@ -15,13 +16,7 @@ def _(message: str) -> str:
 
 
 # The values are English msgids: show them through :func:`name` (or ``gettext(value, lang)``).
-# Item kinds as stored in items.kind. Feeds collected by the `feeds` source kind are stored as
-# `rss`; both spellings read the same until the stored kind is unified.
-KIND_NAMES = {"reddit": "Reddit", "forum": _("Forums"), "rss": _("News feeds"),
-              "feeds": _("News feeds"), "web": _("Web pages"), "discourse": "Discourse",
-              "hackernews": "Hacker News", "file": _("Imports"), "demo": _("Demo"),
-              "bluesky": "Bluesky", "mastodon": "Mastodon", "youtube": "YouTube",
-              "appstore": "App Store", "googleplay": "Google Play"}
+# Item kinds (items.kind) and their display names: described once, in analysis.kinds.
 # Sentiment labels (items.sentiment_label, mentions.sentiment_label).
 TONES = {"positive": _("Positive"), "negative": _("Negative"), "neutral": _("Neutral")}
 # What the Trends timeline can show.
