@@ -134,11 +134,16 @@ def open_lake(target: str, read_only: bool, patience: float | None = None):
         deadline = time.monotonic() + (WRITE_PATIENCE if patience is None else patience)
         while True:
             try:
+                lake.prepare(con)
                 migrate(con)
                 break
             except duckdb.Error as exc:
-                # Two processes migrating a new lake at once: the second commit clashes.
-                if not lake.is_conflict(exc) or time.monotonic() >= deadline:
+                # Two processes migrating a new lake at once: the second one's commit clashes,
+                # or its CREATE finds the table the first just committed. Its next try skips
+                # the migrations the first recorded.
+                racing = lake.is_conflict(exc) or (isinstance(exc, duckdb.CatalogException)
+                                                   and "already exists" in str(exc))
+                if not racing or time.monotonic() >= deadline:
                     con.close()
                     raise StoreError(f"could not bring the lake {lake.describe(target)} up to "
                                      f"date: {exc}") from exc

@@ -16,8 +16,8 @@ from store.transaction import transaction
 # Rows moved per Arrow batch: large enough to write Parquet files of a useful size on a lake,
 # small enough to keep a 10 M-item copy within a few hundred MB of memory.
 BATCH_ROWS = 200_000
-# Written by the target's own migrations, not copied.
-SKIPPED = {"schema_migrations"}
+# Written by the target's own migrations (and a lake's bookkeeping), not copied.
+SKIPPED = {"schema_migrations", lake.WRITES_TABLE}
 
 
 class TargetNotEmpty(StoreError):

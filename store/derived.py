@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import duckdb
 
+from store import lake
 from store.alerts import refresh_alerts
 from store.community import refresh_authors
 from store.edits import apply_corrections
@@ -36,6 +37,8 @@ def refresh_all(con: duckdb.DuckDBPyConnection, warn: Callable[[str], None] = pr
         if step is not None:
             step(name)
         try:
-            refresh(con)
+            # Each refresher can run again from the start: on a lake, another writer's
+            # commit clashing with its own makes it try again rather than give up.
+            lake.retrying(con, lambda refresh=refresh: refresh(con))
         except Exception as exc:  # noqa: BLE001 - derived data can be rebuilt on the next run
             warn(f"could not refresh {name}: {type(exc).__name__}: {exc}")

@@ -4,13 +4,18 @@ translate what a lake cannot do (keys, indexes, ``ON CONFLICT``) into what it ca
 from __future__ import annotations
 
 import os
+import random
 import re
 import threading
+import time
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
+
+T = TypeVar("T")
 
 # A store target naming a lake: ``ducklake:postgres:<libpq conninfo>``.
 PREFIX = "ducklake:"
@@ -23,6 +28,8 @@ ALIAS = "lake"
 EXTENSIONS = ("ducklake", "postgres_scanner")
 # Text of the error DuckLake raises when another writer committed a clashing snapshot first.
 CONFLICT_MARKERS = ("Transaction conflict", "conflict", "Conflict")
+# How long a writer keeps trying again after losing a commit race to another writer.
+CONFLICT_PATIENCE = 120.0
 
 
 def is_lake(target: Path | str | None) -> bool:
@@ -83,9 +90,7 @@ def _instance(target: str, settings: dict[str, str]) -> tuple[tuple, duckdb.Duck
             try:
                 for name in EXTENSIONS:
                     base.execute(f"LOAD '{extension_file(name)}'")
-                catalog = target[len(PREFIX):].replace("'", "''")
-                options = f" (DATA_PATH '{where}')" if where else ""
-                base.execute(f"ATTACH '{PREFIX}{catalog}' AS {ALIAS}{options}")
+                _attach(base, target, where)
             except duckdb.Error as exc:
                 base.close()
                 hint = (f" (set {DATA_PATH_ENV} to the folder for its data files)"
@@ -94,6 +99,21 @@ def _instance(target: str, settings: dict[str, str]) -> tuple[tuple, duckdb.Duck
             base.execute("SET enable_progress_bar = false")
             _instances[key] = base
         return key, base
+
+
+def _attach(base: duckdb.DuckDBPyConnection, target: str, where: str | None) -> None:
+    catalog = target[len(PREFIX):].replace("'", "''")
+    options = f" (DATA_PATH '{where}')" if where else ""
+    for attempt in range(10):
+        try:
+            base.execute(f"ATTACH '{PREFIX}{catalog}' AS {ALIAS}{options}")
+            return
+        except duckdb.Error as exc:
+            # Two processes creating a new lake's catalog at once: PostgreSQL refuses the
+            # second one's tables; by the next try the first has made them.
+            if "Failed to initialize DuckLake" not in str(exc) or attempt == 9:
+                raise
+            time.sleep(0.2 + random.random() * 0.5)
 
 
 def connect(target: Path | str, *, settings: dict[str, str] | None = None) -> LakeConnection:
@@ -121,6 +141,48 @@ def is_conflict(exc: BaseException) -> bool:
     """True when ``exc`` is DuckLake refusing a commit because another writer got there first."""
     return isinstance(exc, duckdb.TransactionException) and any(
         m in str(exc) for m in CONFLICT_MARKERS)
+
+
+def retrying(con: Any, work: Callable[[], T], patience: float = CONFLICT_PATIENCE) -> T:
+    """``work()``, run again while another lake writer makes its commit clash.
+
+    ``work`` must be a whole transaction (or several) that can run again from the start: a
+    clashing commit has rolled it back. On a file (``con`` not a lake connection) it runs once.
+    """
+    if not isinstance(con, LakeConnection):
+        return work()
+    deadline = time.monotonic() + patience
+    delay = 0.05
+    while True:
+        try:
+            return work()
+        except duckdb.Error as exc:
+            if not is_conflict(exc) or time.monotonic() >= deadline:
+                raise
+        # Jitter keeps two writers that clashed from clashing again in lock-step.
+        time.sleep(delay * (0.5 + random.random()))
+        delay = min(delay * 2, 2.0)
+
+
+# One row every keyed write updates in its transaction. DuckLake lets two transactions append
+# to a table at once, so two writers inserting the same new key (a source, a meta key) would
+# both succeed and double it; both updating this row makes the second commit clash instead,
+# and :func:`retrying` runs it again, when the first one's row is there to be merged with.
+WRITES_TABLE = "veille_lake_writes"
+
+
+def prepare(con: LakeConnection) -> None:
+    """Create the lake's own bookkeeping (:data:`WRITES_TABLE`) if it is not there yet."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS {WRITES_TABLE} (writes BIGINT NOT NULL)")
+    if not con.execute(f"SELECT count(*) FROM {WRITES_TABLE}").fetchone()[0]:
+        con.execute(f"INSERT INTO {WRITES_TABLE} VALUES (0)")
+
+
+def claim(con: Any) -> None:
+    """Make the current transaction clash with any other lake writer's that also claims (see
+    :data:`WRITES_TABLE`); nothing on a file, whose single writer needs no such thing."""
+    if isinstance(con, LakeConnection):
+        con.execute(f"UPDATE {WRITES_TABLE} SET writes = writes + 1")
 
 
 def close_all() -> None:
@@ -203,6 +265,7 @@ class LakeConnection:
 
     def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
         self._con = cursor
+        self._in_transaction = False
 
     def _translate(self, sql: str) -> str:
         plain = _plain(sql)
@@ -218,10 +281,50 @@ class LakeConnection:
             "AND table_name = ? ORDER BY ordinal_position", [ALIAS, table]).fetchall()]
 
     def execute(self, sql: str, parameters: Any = None) -> duckdb.DuckDBPyConnection:
-        """``DuckDBPyConnection.execute`` with the statement translated for the lake."""
-        if isinstance(sql, str):
-            sql = self._translate(sql)
-        return self._con.execute(sql, parameters)
+        """``DuckDBPyConnection.execute`` with the statement translated for the lake.
+
+        A statement outside an explicit transaction commits on its own: when another writer's
+        commit clashes with it, it is run again (it was rolled back whole).
+        """
+        if not isinstance(sql, str):
+            return self._con.execute(sql, parameters)
+        word = sql.lstrip()[:8].upper()
+        if word.startswith("BEGIN"):
+            self._in_transaction = True
+        elif word.startswith(("COMMIT", "ROLLBACK", "ABORT", "END")):
+            self._in_transaction = False
+        plain = _plain(sql)
+        if plain is None:
+            return self._upsert(sql, parameters)
+        if self._in_transaction or word.startswith(("COMMIT", "ROLLBACK")):
+            return self._con.execute(plain, parameters)
+        return retrying(self, lambda: self._con.execute(plain, parameters))
+
+    def _upsert(self, sql: str, parameters: Any) -> duckdb.DuckDBPyConnection:
+        """An ``INSERT … ON CONFLICT`` as a MERGE that claims (:func:`claim`), in its own
+        transaction when it has none."""
+        merge = self._translate(sql)
+        if self._in_transaction:
+            claim(self)
+            return self._con.execute(merge, parameters)
+
+        def alone() -> duckdb.DuckDBPyConnection:
+            self._con.execute("BEGIN TRANSACTION")
+            try:
+                self._con.execute(f"UPDATE {WRITES_TABLE} SET writes = writes + 1")
+                changed = self._con.execute(merge, parameters).fetchall()
+                self._con.execute("COMMIT")
+            except BaseException:
+                try:
+                    self._con.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass
+                raise
+            # What the statement answers (the rows it changed), as execute would give it.
+            return self._con.execute("SELECT * FROM (VALUES (?)) AS t(changed)",
+                                     [changed[0][0] if changed else 0])
+
+        return retrying(self, alone)
 
     def executemany(self, sql: str, parameters: Any = None) -> duckdb.DuckDBPyConnection:
         """``DuckDBPyConnection.executemany`` with the statement translated for the lake."""

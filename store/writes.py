@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from store import lake
 from store.meta import get_meta, set_meta
 from store.transaction import transaction
 
@@ -79,6 +80,15 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: Sequence[tuple], mentions
     """
     items_table = _table(items, ITEM_SCHEMA)
     mentions_table = _table(list(mentions), MENTION_SCHEMA)
+    # On a lake, a commit that clashes with another writer's runs the batch again: what is
+    # new or changed is then found afresh against what that writer stored.
+    return lake.retrying(con, lambda: _store_batch(con, items, items_table, mentions_table,
+                                                   source, kind, state))
+
+
+def _store_batch(con: duckdb.DuckDBPyConnection, items: Sequence[tuple], items_table: pa.Table,
+                 mentions_table: pa.Table, source: str, kind: str,
+                 state: dict[str, Any]) -> BatchResult:
     try:
         with transaction(con):
             result = _write(con, items_table, mentions_table) if items else BatchResult()
@@ -237,15 +247,19 @@ def reorder_if_needed(con: duckdb.DuckDBPyConnection, force: bool = False) -> bo
 def save_brands(con: duckdb.DuckDBPyConnection, brands: Sequence[Any]) -> None:
     """Replace the stored brand list (name, query, own, colour, order, accounts per channel)
     with the config's."""
-    with transaction(con):
-        con.execute("DELETE FROM brands")
-        if brands:
-            con.executemany(
-                "INSERT INTO brands (name, query, own, color, position, accounts) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [[b.name, b.query, b.own, b.color, i,
-                  json.dumps(getattr(b, "accounts", None) or {}, sort_keys=True)]
-                 for i, b in enumerate(brands)])
+    def save() -> None:
+        with transaction(con):
+            lake.claim(con)  # two lake writers saving brands at once must not double them
+            con.execute("DELETE FROM brands")
+            if brands:
+                con.executemany(
+                    "INSERT INTO brands (name, query, own, color, position, accounts) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [[b.name, b.query, b.own, b.color, i,
+                      json.dumps(getattr(b, "accounts", None) or {}, sort_keys=True)]
+                     for i, b in enumerate(brands)])
+
+    lake.retrying(con, save)
 
 
 def derived_stale(con: duckdb.DuckDBPyConnection) -> bool:
