@@ -15,6 +15,7 @@ from store import queries
 from store.filters import Filters
 from store.mentions import MAX_SEARCH_CHARS
 from ui import filters as global_filters
+from ui import live
 from ui.state import View, read
 
 MENTIONS_PAGE = "pages/mentions.py"
@@ -223,6 +224,7 @@ def chart(fig: Any, current: Filters, brands: Iterable[str] | global_filters.Opt
     A drop-in for ``st.plotly_chart(fig, theme=None, config=..., key=...)``. ``brands`` is
     what a click may name: the brands, or :func:`known` for kinds, sources and languages too.
     """
-    event = st.plotly_chart(fig, theme=None, config=dict(config or {}), key=key,
+    # On the wall screen (live mode) the same figure is drawn larger; clicks read the original.
+    event = st.plotly_chart(live.presented(fig), theme=None, config=dict(config or {}), key=key,
                             on_select="rerun", selection_mode=("points",))
     drill(event, fig, current, brands, key=key, grain=grain, kind=kind, sentiment=sentiment)

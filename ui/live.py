@@ -17,16 +17,28 @@ KEY_TOGGLE = "live_on"
 KEY_EVERY = "live_every"
 _STAMP = "_live_stamp"
 _FULL_RUN = "_live_full_run"
+_CHOSEN = "_live_chosen"  # live mode as this session last chose it: (on, every)
 
 # Our own static CSS, never collected text: larger type and less chrome for a wall screen.
+# The header stays: it holds the page navigation (the wall screen changes page there), and the
+# page starts below it so the title is not cut. Labels wrap rather than end in "…".
 _STYLE = """<style>
 html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.5rem 2.5rem 1rem; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 5rem 2.5rem 1rem; }
 [data-testid="stMetricValue"] { font-size: 3.2rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+[data-testid="stMetric"] .stMarkdownEllipsis, [data-testid="stMetric"] p,
+[data-testid="stMetricDeltaDescription"] {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stMetricLabel"] { height: auto !important; }
+[data-testid="stMetric"] div:has(> [data-testid="stMetricDelta"]) { flex-wrap: wrap; }
 h1 { font-size: 2.6rem !important; }
-[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none; }
+[data-testid="stMainMenu"], [data-testid="stAppDeployButton"],
+[data-testid="stDecoration"] { display: none; }
 </style>"""
+# How much larger a chart's type and height are on the wall screen.
+CHART_SCALE = 1.4
 
 
 def enabled() -> bool:
@@ -53,6 +65,7 @@ def begin(db: Path | str, lang: str = "en") -> bool:
     """
     _ = translator(lang)
     st.session_state[_STAMP] = db_stamp(db)
+    _keep_in_link()
     # The link is the truth (a saved view or a pasted link may switch it); the widgets follow.
     st.session_state[KEY_TOGGLE] = enabled()
     st.session_state[KEY_EVERY] = interval()
@@ -90,7 +103,22 @@ def end(db: Path | str) -> None:
     watch_for_new_data()
 
 
+def _keep_in_link() -> None:
+    """Live mode survives a page change (which drops the link's parameters): a link that
+    says ``live=1`` is remembered for the session, and a link without it gets it back."""
+    state = st.session_state
+    if enabled():
+        state[_CHOSEN] = (True, st.query_params.get(EVERY_PARAM))
+    elif state.get(_CHOSEN, (False, None))[0]:
+        st.query_params[PARAM] = "1"
+        every = state[_CHOSEN][1]
+        if every is not None:
+            st.query_params[EVERY_PARAM] = every
+
+
 def _toggled() -> None:
+    st.session_state[_CHOSEN] = (bool(st.session_state[KEY_TOGGLE]),
+                                 st.query_params.get(EVERY_PARAM))
     if st.session_state[KEY_TOGGLE]:
         st.query_params[PARAM] = "1"
     else:
@@ -101,8 +129,26 @@ def _toggled() -> None:
 
 def _every_changed() -> None:
     seconds = st.session_state[KEY_EVERY]
+    st.session_state[_CHOSEN] = (True, None if seconds == DEFAULT_EVERY else str(seconds))
     if seconds == DEFAULT_EVERY:
         if EVERY_PARAM in st.query_params:
             del st.query_params[EVERY_PARAM]
     else:
         st.query_params[EVERY_PARAM] = str(seconds)
+
+
+def presented(fig):
+    """``fig`` as the wall screen shows it: in live mode a copy with larger type and height
+    (the figure the page built is left as it is); otherwise ``fig`` itself."""
+    if not enabled():
+        return fig
+    import plotly.graph_objects as go
+
+    big = go.Figure(fig)
+    layout = big.layout
+    big.update_layout(font_size=round((layout.font.size or 12) * CHART_SCALE))
+    if layout.title.font.size:
+        big.update_layout(title_font_size=round(layout.title.font.size * CHART_SCALE))
+    if layout.height:
+        big.update_layout(height=round(layout.height * CHART_SCALE))
+    return big
