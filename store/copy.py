@@ -18,6 +18,8 @@ from store.transaction import transaction
 BATCH_ROWS = 200_000
 # Written by the target's own migrations (and a lake's bookkeeping), not copied.
 SKIPPED = {"schema_migrations", lake.WRITES_TABLE}
+# The app's edits, which a lake keeps among its tables (store.edits): not copied.
+EDITS = {"sentiment_corrections", "tags", "answered", "states", "saved_views"}
 
 
 class TargetNotEmpty(StoreError):
@@ -39,7 +41,7 @@ def _rows(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, int]:
 def plan(source: Path | str) -> dict[str, int]:
     """The tables ``source`` holds with their row counts: what :func:`copy_store` moves."""
     with reading(source) as con:
-        return _rows(con, tables(con))
+        return _rows(con, [name for name in tables(con) if name not in EDITS])
 
 
 def copy_store(source: Path | str, target: Path | str,
@@ -61,13 +63,16 @@ def copy_store(source: Path | str, target: Path | str,
         if current_version(src) == 0:
             raise StoreError(f"{lake.describe(source)} holds no Veille data to copy")
         names = tables(src)
-        copied = dict.fromkeys(names, 0)
         with writing(target) as dst:
             held = {name: n for name, n in _rows(dst, tables(dst)).items() if n}
             if held:
                 raise TargetNotEmpty(
                     f"{lake.describe(target)} already holds data ({', '.join(sorted(held))}); "
                     "copy into a new file or an empty lake")
+            # The app's edits are kept apart (a file's sidecar, a lake's own tables) and stay
+            # where they are; any other table the target lacks means a newer Veille wrote it.
+            names = [name for name in names if name not in EDITS]
+            copied = dict.fromkeys(names, 0)
             missing = sorted(set(names) - set(tables(dst)))
             if missing:
                 raise StoreError(f"{lake.describe(target)} has no table {', '.join(missing)}: "

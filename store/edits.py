@@ -1,4 +1,5 @@
-"""User edits from the app (corrections, tags, answered, states, saved views) in a sidecar file."""
+"""User edits from the app (corrections, tags, answered, states, saved views) in a sidecar file
+(or, on a lake, in the lake itself, so every app server sees every person's edits)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from store import facts
-from store.connection import connect_retrying, reading
+from store import facts, lake
+from store.connection import connect_retrying, open_connection, reading
 from store.transaction import transaction
 from store.writes import now, refresh_rollups
 
@@ -102,13 +103,28 @@ EMPTY_SNAPSHOT = Snapshot(
 )
 
 
-def edits_path(db: Path | str) -> Path:
-    """The sidecar file beside the main database: ``veille.duckdb`` → ``veille.edits.duckdb``."""
+def edits_path(db: Path | str) -> Path | str:
+    """The sidecar file beside the main database: ``veille.duckdb`` → ``veille.edits.duckdb``;
+    a lake (``ducklake:`` target) keeps its edits in itself, and is returned unchanged."""
+    if lake.is_lake(db):
+        return str(db)
     db = Path(db)
     return db.with_name(f"{db.stem}.edits.duckdb")
 
 
-def _connect(path: Path, read_only: bool, patience: float = PATIENCE) -> duckdb.DuckDBPyConnection:
+def _has_edits(db: Path | str) -> bool:
+    """False when nobody can have edited anything yet (no sidecar file); a lake always may."""
+    return lake.is_lake(db) or edits_path(db).exists()
+
+
+def _connect(path: Path | str, read_only: bool,
+             patience: float = PATIENCE) -> duckdb.DuckDBPyConnection:
+    if lake.is_lake(path):
+        # The edits' tables live in the lake beside the data; a lake has no file lock.
+        con = open_connection(path, read_only=False)
+        for statement in SCHEMA:
+            con.execute(statement)
+        return con
     # Another thread of this process may hold the file in the other mode: that passes as fast.
     con = connect_retrying(path, read_only, patience, what="edits file",
                            busy_markers=("different configuration",))
@@ -125,7 +141,8 @@ def _connect(path: Path, read_only: bool, patience: float = PATIENCE) -> duckdb.
 @contextmanager
 def _writing(db: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
     path = edits_path(db)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not lake.is_lake(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
     con = _connect(path, read_only=False)
     try:
         yield con
@@ -141,7 +158,7 @@ def _reading(db: Path | str) -> Iterator[duckdb.DuckDBPyConnection | None]:
     read-write connection to one file cannot coexist across threads, and edits are small.
     """
     path = edits_path(db)
-    if not path.exists():
+    if not _has_edits(db):
         yield None
         return
     con = _connect(path, read_only=False)
@@ -245,8 +262,8 @@ def apply_corrections(con: duckdb.DuckDBPyConnection) -> int:
     get their correction back and the counts everywhere agree with the Mentions view. Only
     rows whose label or score differ are written. Returns how many mention rows changed.
     """
-    main = _main_path(con)
-    if main is None or not edits_path(main).exists():
+    main = getattr(con, "target", None) or _main_path(con)
+    if main is None or not _has_edits(main):
         return 0
     side = _connect(edits_path(main), read_only=True)
     try:
@@ -295,7 +312,7 @@ def add_tag(db: Path | str, item_id: str, tag: str) -> str:
 
 def remove_tag(db: Path | str, item_id: str, tag: str) -> None:
     """Take a tag off an item (nothing happens when it was not there)."""
-    if not edits_path(db).exists():
+    if not _has_edits(db):
         return
     with _writing(db) as con:
         con.execute("DELETE FROM tags WHERE item_id = ? AND tag = ?", [item_id, tag])
@@ -312,7 +329,7 @@ def all_tags(db: Path | str) -> list[str]:
 
 def set_answered(db: Path | str, item_id: str, answered: bool = True) -> None:
     """Mark an item answered (or not answered any more)."""
-    if not answered and not edits_path(db).exists():
+    if not answered and not _has_edits(db):
         return
     with _writing(db) as con:
         if answered:
@@ -419,7 +436,7 @@ def saved_views(db: Path | str) -> list[SavedView]:
 
 def delete_view(db: Path | str, name: str) -> None:
     """Forget the saved view ``name`` (nothing happens when there is none)."""
-    if not edits_path(db).exists():
+    if not _has_edits(db):
         return
     with _writing(db) as con:
         con.execute("DELETE FROM saved_views WHERE name = ?", [name])

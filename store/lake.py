@@ -124,7 +124,7 @@ def connect(target: Path | str, *, settings: dict[str, str] | None = None) -> La
     _, base = _instance(str(target), settings or {})
     cursor = base.cursor()
     cursor.execute(f"USE {ALIAS}")
-    return LakeConnection(cursor)
+    return LakeConnection(cursor, str(target))
 
 
 def needs_migration(target: Path | str) -> bool:
@@ -263,9 +263,10 @@ class LakeConnection:
     """A DuckDB cursor on the lake whose ``execute`` translates the few statements a lake
     refuses; everything else passes through unchanged."""
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, target: str) -> None:
         self._con = cursor
         self._in_transaction = False
+        self.target = target  # the store target this connection is to (edits find it here)
 
     def _translate(self, sql: str) -> str:
         plain = _plain(sql)
@@ -334,7 +335,7 @@ class LakeConnection:
         """Another cursor on the same lake."""
         cursor = self._con.cursor()
         cursor.execute(f"USE {ALIAS}")
-        return LakeConnection(cursor)
+        return LakeConnection(cursor, self.target)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._con, name)

@@ -38,9 +38,9 @@ def collected_lake(postgres_server, demo_config, tmp_path_factory):
     return target
 
 
-def lake_rows(target: str, sql: str) -> list[tuple]:
+def lake_rows(target: str, sql: str, params: list | None = None) -> list[tuple]:
     with reading(target) as con:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params or []).fetchall()
 
 
 def store_info(target: Path | str) -> dict:
@@ -186,3 +186,34 @@ def test_two_collectors_writing_one_lake_at_once_lose_and_double_nothing(lake_ta
     for table in ("sources", "brands", "meta", "daily_mentions", "daily_items", "authors"):
         sql = f"SELECT count(*) FROM {table}"
         assert lake_rows(lake_target, sql) == db_rows(file_db, sql), table
+
+
+def test_edits_made_over_a_lake_live_in_the_lake_and_reach_the_next_run(lake_target, tmp_path,
+                                                                        demo_config):
+    from store import edits
+
+    target = lake_target
+    collect(demo_config, target)
+    item_id, brand, label = lake_rows(
+        target, "SELECT item_id, brand, sentiment_label FROM mentions "
+                "WHERE sentiment_label = 'positive' ORDER BY item_id LIMIT 1")[0]
+    edits.add_tag(target, item_id, "  à  suivre ")
+    edits.add_tag(target, item_id, "à suivre")  # the same tag twice is kept once
+    edits.correct_sentiment(target, item_id, brand, "negative", analysed_label=label)
+    edits.save_view(target, "Négatifs", "?tone=negative")
+    # Another app server reads them from the same catalog: a connection of its own process.
+    seen = subprocess.run(
+        [sys.executable, "-c", "import sys; from store import edits; "
+         "print(edits.item_edits(sys.argv[1], [sys.argv[2]])); "
+         "print([v.name for v in edits.saved_views(sys.argv[1])])", target, item_id],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert seen.returncode == 0, seen.stderr
+    assert "'tags': ['à suivre']" in seen.stdout and f"'{brand}': 'negative'" in seen.stdout
+    assert "['Négatifs']" in seen.stdout
+    collect(demo_config, target)  # the next run copies the correction into the mentions
+    assert lake_rows(target, "SELECT sentiment_label FROM mentions WHERE item_id = ? AND "
+                             "brand = ?", [item_id, brand]) == [("negative",)]
+    assert not list(Path.cwd().glob("ducklake:*")) and not list(ROOT.glob("ducklake:*"))
+    # A lake copied to a file leaves the edits behind and copies the rest.
+    done = store_copy(target, tmp_path / "copy.duckdb")
+    assert done.returncode == 0, done.stderr
