@@ -127,6 +127,22 @@ def connect(target: Path | str, *, settings: dict[str, str] | None = None) -> La
     return LakeConnection(cursor, str(target))
 
 
+def snapshot(target: Path | str) -> int | None:
+    """The id of the lake's latest snapshot (it grows with every commit), None before any or
+    when the lake cannot be read (the read that follows says why)."""
+    try:
+        con = connect(target)
+    except LakeError:
+        return None
+    try:
+        return con.execute(f"SELECT max(snapshot_id) FROM __ducklake_metadata_{ALIAS}."
+                           "ducklake_snapshot").fetchone()[0]
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
 def needs_migration(target: Path | str) -> bool:
     """True until this process has migrated ``target`` once (every later writer skips it)."""
     return (os.getpid(), str(target), data_path()) not in _migrated

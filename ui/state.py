@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from store import lake
 from views.context import View
 
 __all__ = ["View", "current", "db_stamp", "published", "read"]
@@ -67,7 +68,10 @@ def _cached(name: str, db: str, stamp: tuple, args: tuple, _query: Callable[...,
 
 
 def db_stamp(db: Path | str) -> tuple:
-    """Size and modification time of the database file and its write-ahead log (None if absent)."""
+    """Size and modification time of the database file and its write-ahead log (None if absent);
+    for a lake, its latest snapshot (each commit makes one)."""
+    if lake.is_lake(db):
+        return ("lake", lake.snapshot(db))
     out = []
     for path in (Path(db), Path(f"{db}.wal")):
         try:

@@ -217,3 +217,17 @@ def test_edits_made_over_a_lake_live_in_the_lake_and_reach_the_next_run(lake_tar
     # A lake copied to a file leaves the edits behind and copies the rest.
     done = store_copy(target, tmp_path / "copy.duckdb")
     assert done.returncode == 0, done.stderr
+
+
+def test_the_pages_cache_key_of_a_lake_moves_with_each_commit(lake_target):
+    from store import writing
+    from store.meta import set_meta
+    from ui.state import db_stamp
+
+    with writing(lake_target):
+        pass  # a new lake gets Veille's tables
+    before = db_stamp(lake_target)
+    assert db_stamp(lake_target) == before  # nothing written, the cached pages stay
+    with writing(lake_target) as con:
+        set_meta(con, "watch_name", "Lac")
+    assert db_stamp(lake_target) != before  # new data: the pages read again
