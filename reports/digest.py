@@ -50,7 +50,7 @@ def send_digest(watch: Watch, db: Path | str, name: str, slot: datetime | None =
                              watch.ui.base_url, lang)
     overview = registry.get("overview").build(view)
     tiles = [(t.label, t.value, t.delta) for t in overview.tiles]
-    link = f"{watch.ui.base_url.rstrip('/')}/{registry.get('overview').url_path}?period=" \
+    link = f"{watch.ui.base_url.rstrip('/')}/{registry.get('overview').address}?period=" \
            f"{digest.period}"
     message = digest_message(name, view.period_text, view.dimensions_text, tiles, link, lang)
     with tempfile.TemporaryDirectory() as folder:

@@ -60,7 +60,7 @@ class Provenance:
     def url(self, view_key: str) -> str:
         """The full link that reopens ``view_key`` with the same filters in the app."""
         try:
-            path = registry.get(view_key).url_path
+            path = registry.get(view_key).address
         except registry.ViewError:
             path = ""
         return f"{self.base_url.rstrip('/')}/{path}?{self.url_query}"

@@ -32,6 +32,12 @@ class ViewSpec:
     builder: Callable[..., Section]
     default: bool = False
 
+    @property
+    def address(self) -> str:
+        """Its path in a link: ``url_path``, or nothing for the default view, which Streamlit
+        serves at the app's root only (``/home`` would open on "Page not found")."""
+        return "" if self.default else self.url_path
+
     def build(self, view: View, read: Reader = direct, **choices: Any) -> Section:
         """What this view shows for ``view``: its figures, tiles, tables and notes.
 

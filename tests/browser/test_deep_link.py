@@ -41,3 +41,18 @@ def test_the_first_visit_of_a_fresh_server_can_be_a_deep_link(browser, chromium_
             assert not page.evaluate("window.__notFound"), "Streamlit said 'Page not found'"
         finally:
             context.close()
+
+
+def test_every_report_link_reopens_its_view_without_page_not_found(context, app_url):
+    from reports.pdf import Provenance
+    from views.registry import VIEWS
+
+    prov = Provenance(watch="", url_query="period=30d", base_url=app_url, brand_queries=(),
+                      fingerprint="", fingerprint_basis="", generated=None)
+    for spec in VIEWS:
+        page = context.new_page()
+        page.add_init_script(WATCH_NOT_FOUND)
+        page.goto(prov.url(spec.key))
+        page.wait_for_function(LISTED.replace("stDataFrame", "stHeading"), timeout=WAIT_MS)
+        assert not page.evaluate("window.__notFound"), f"{spec.key}: 'Page not found'"
+        page.close()
