@@ -113,8 +113,10 @@ def share_by_chart(df: pd.DataFrame, colors: Mapping[str, str], title: str,
         fig.add_trace(go.Bar(
             x=shares, y=[names[v] for v in rows], name=brand, orientation="h",
             marker_color=color_of(brand, colors), customdata=with_meanings(counts, meanings),
+            # Level labels only: a rotated "7 %" on a thin part is unreadable, so it is hidden
+            # (uniformtext) rather than turned on its side.
             text=[f"{s:.0f} %" if s >= 6 else "" for s in shares], textposition="inside",
-            insidetextanchor="middle",
+            insidetextanchor="middle", textangle=0,
             hovertemplate=f"%{{fullData.name}}: %{{x:.1f}} % (%{{customdata[0]:,}} "
                           f"{gettext(unit, lang)})<extra></extra>"))
     if values is not None:

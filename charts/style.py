@@ -28,8 +28,11 @@ def styled(fig: go.Figure, title: str | None = None, height: int = HEIGHT) -> go
 
     ``title`` is drawn in the figure itself so a PDF export carries it too.
     """
+    # The title is pinned to the top of the figure: placed in the middle of the top margin
+    # (plotly's default), it lands on a legend that wraps to a second row on a narrow chart.
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": FONT_SIZE + 4}}
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": FONT_SIZE + 4},
+               "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}}
         if title else None,
         font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOR},
         height=height,
@@ -84,6 +87,13 @@ def date_axis(fig: go.Figure, grain: str, lang: str = "en", x: Iterable | None =
     if lang == "en" or x is None:
         if ticks:
             fig.update_xaxes(tickformat=TICK_FORMAT.get(grain, "%d %b"), hoverformat=hover)
+            if x is not None and grain in ("week", "month"):
+                # Ticks on the periods themselves: plotly's own fall on Sundays, so a chart
+                # beside another labelled the same week "01 Nov" where its neighbour said
+                # "02 Nov" (weeks start on Monday).
+                periods = sorted(set(pd.to_datetime(pd.Series(list(x)))))
+                fig.update_xaxes(
+                    tickvals=periods[::max(1, math.ceil(len(periods) / MAX_DATE_TICKS))])
         else:
             fig.update_xaxes(hoverformat=hover)
         return localized(fig, lang)
