@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.text import tokenize
+from analysis.text import token_spans, tokenize
 
 # Periods in one week, per grain: the baseline compares a period with the same weekday (and
 # hour) of the weeks before, because Monday is never as quiet as Sunday.
@@ -234,15 +234,23 @@ def new_terms(spike_texts: Iterable[str], baseline_texts: Iterable[str], top: in
     Each text counts a word once (document frequency), so one long post cannot make a trend.
     The ratio is the word's share of spike texts over its share of baseline texts (each
     smoothed by ½ a document); words are ranked by log(ratio) × √docs, so a word that is both
-    new and common comes before a rare one. Returns up to ``top`` dicts with ``term``,
-    ``docs`` (spike texts holding it), ``share`` (of spike texts) and ``ratio``; only words in
+    new and common comes before a rare one. Returns up to ``top`` dicts with ``term`` (folded),
+    ``shown`` (as most posts wrote it, accents kept), ``docs`` (spike texts holding it),
+    ``share`` (of spike texts) and ``ratio``; only words in
     at least ``min_docs`` spike texts and ``min_ratio`` times more frequent are kept.
     """
     spike = Counter()
     n_spike = 0
+    # How each folded word was written in the spike's posts, to show it with its accents
+    # ("dédommagement", not the folded "dedommagement" the counting uses).
+    written: dict[str, Counter] = {}
     for text in spike_texts:
         n_spike += 1
-        spike.update(_doc_terms(text))
+        words = _doc_terms(text)
+        spike.update(words)
+        for token, start, end in token_spans(text or ""):
+            if token in words:
+                written.setdefault(token, Counter())[(text or "")[start:end].lower()] += 1
     before = Counter()
     n_before = 0
     for text in baseline_texts:
@@ -259,8 +267,16 @@ def new_terms(spike_texts: Iterable[str], baseline_texts: Iterable[str], top: in
         if ratio >= min_ratio:
             scored.append((math.log(ratio) * math.sqrt(docs), term, docs, ratio))
     scored.sort(key=lambda row: (-row[0], row[1]))
-    return [{"term": term, "docs": docs, "share": docs / n_spike, "ratio": round(ratio, 2)}
+    return [{"term": term, "shown": _most_written(written.get(term), term), "docs": docs,
+             "share": docs / n_spike, "ratio": round(ratio, 2)}
             for _, term, docs, ratio in scored[:top]]
+
+
+def _most_written(forms: Counter | None, term: str) -> str:
+    """The spelling most posts used for ``term`` (ties: the one with accents, then A–Z)."""
+    if not forms:
+        return term
+    return min(forms, key=lambda f: (-forms[f], f.isascii(), f))
 
 
 def mentions_terms(text: str, terms: Iterable[str]) -> bool:

@@ -82,7 +82,8 @@ def alert_message(event: AlertEvent, lang: str, base_url: str) -> Message:
             brand=event.brand, source=source, measure=_measure(event, lang), start=since,
             end=until),
     ]
-    words = [t.get("term") for t in event.explanation.get("terms") or [] if t.get("term")][:8]
+    words = [t.get("shown") or t.get("term") for t in event.explanation.get("terms") or []
+             if t.get("term")][:8]
     if words:
         lines.append(gettext("New words: {words}", lang).format(words=", ".join(words)))
     posts = _posts(event)

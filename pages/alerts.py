@@ -41,6 +41,27 @@ def headline(alert, lang: str = "en") -> str:
     return f"{alert.brand}{where}: {alert_change(alert, lang=lang)}"
 
 
+# Past this, "×1459" says nothing a person can picture: the word was hardly used before.
+NEW_WORD_RATIO = 50
+# How a spike's size against the usual swing is said, per time step (alerts are per day or
+# per hour): plain words rather than "23 standard deviations".
+_SWINGS = {"hour": _("{z}× the usual hour-to-hour swing"),
+           "day": _("{z}× the usual day-to-day swing")}
+
+
+def swing(why: dict, lang: str = "en") -> str:
+    """How far the spike stands out, in ``lang``: ``21× the usual day-to-day swing``."""
+    message = _SWINGS.get(str(why.get("grain")), _SWINGS["day"])
+    return gettext(message, lang).format(z=fmt.count(round(float(why.get("z") or 0)), lang))
+
+
+def how_new(ratio: float, lang: str = "en") -> str:
+    """How much more often a new word was used than before: ``×12`` or ``hardly used before``."""
+    if ratio >= NEW_WORD_RATIO:
+        return gettext("hardly used before", lang)
+    return f"×{fmt.count(round(ratio), lang)}"
+
+
 def change_state(db, alert_id: str, state: str) -> None:
     """Button callback: record the new state in the edits store, beside the database."""
     if roles.refused(view.lang):
@@ -64,7 +85,7 @@ def show_alert(alert, db, expanded: bool, lang: str = "en", editor: bool = True)
                 f"{fmt.span(start, end, lang=lang)} ({fmt.days(days, lang=lang)})",
                 ngettext("{count} mention", "{count} mentions", int(mentions or 0), lang).format(
                     count=fmt.count(mentions, lang=lang)),
-                _("{z} standard deviations above normal").format(z=f"{why.get('z', 0):.0f}"),
+                swing(why, lang),
                 _("negative share {share}, {usual} in the 4 weeks before").format(
                     share=fmt.percent(why.get("negative_share"), 0, lang=lang),
                     usual=fmt.percent(why.get("baseline_negative_share"), 0, lang=lang))))))
@@ -82,9 +103,11 @@ def show_alert(alert, db, expanded: bool, lang: str = "en", editor: bool = True)
         terms = why.get("terms") or []
         if terms:
             st.markdown(_("New words: {words}").format(words=", ".join(
-                f"`{t['term'].replace('`', '')}` ("
+                f"`{str(t.get('shown') or t['term']).replace('`', '')}` ("
                 + _("{share} of posts").format(share=fmt.percent(t["share"], 0, lang=lang))
-                + f", ×{t['ratio']:.0f})" for t in terms[:8])))
+                + f", {how_new(t['ratio'], lang)})" for t in terms[:8])))
+            st.caption(_("New words: the words of this spike's posts that were much rarer in "
+                         "the 4 weeks before; ×10 means ten times as frequent as then."))
         with st.expander(_("First posts, authors and sources"), expanded=expanded):
             for post in why.get("first_posts") or []:
                 moment = datetime.fromisoformat(post["published_at"])

@@ -442,7 +442,7 @@ def build_alerts(section: Section, view: View, read: Reader = direct) -> Section
         why = alert.explanation or {}
         start = pd.Timestamp(alert.started_at).date()
         end = pd.Timestamp(alert.ended_at).date()
-        words = ", ".join(t["term"] for t in (why.get("terms") or [])[:6])
+        words = ", ".join(str(t.get("shown") or t["term"]) for t in (why.get("terms") or [])[:6])
         rows.append(dict(zip(columns, (
             alert.brand, alert.source or _("all"), fmt.span(start, end, lang),
             alert_change(alert, lang), fmt.count(why.get("mentions"), lang), words,

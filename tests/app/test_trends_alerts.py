@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -151,6 +152,12 @@ def test_alerts_explain_the_bad_buzz_with_its_posts_and_words(monkeypatch, demo_
     shown = texts(at)
     assert "Orbis: mentions ×" in shown.replace("\\", "")
     assert "panne" in shown or "outage" in shown
+    # Said in plain words: the new words keep their accents, sizes read without statistics.
+    shown = shown.replace("\\", "")
+    assert "dédommagement" in shown and "dedommagement" not in shown
+    assert "standard deviations" not in shown and "× the usual day-to-day swing" in shown
+    assert "hardly used before" in shown
+    assert not re.search(r"×\d{3,}", shown.replace(",", "")), "a ×1459 left unexplained"
     posts = [t.value for t in at.text if "·" in t.value]
     assert posts and any("Orbis" in p for p in posts)
     links = at.get("link_button")

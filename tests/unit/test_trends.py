@@ -154,6 +154,15 @@ def test_new_terms_are_the_words_the_spike_brings_not_the_usual_ones():
     assert panne["docs"] == 50 and panne["share"] == pytest.approx(50 / 70)
 
 
+def test_new_terms_are_shown_as_most_posts_wrote_them_accents_kept():
+    spike = (["Orbis promet un dédommagement après la panne"] * 5
+             + ["dedommagement ??? Orbis"] * 2 + ["Privés de réseau depuis hier, Orbis"] * 4)
+    terms = {t["term"]: t["shown"] for t in new_terms(spike, ["Orbis va bien"] * 20)}
+    # Counted folded (one word however written), shown as written by most posts.
+    assert terms["dedommagement"] == "dédommagement"
+    assert terms["prives"] == "privés" and terms["panne"] == "panne"
+
+
 def test_new_terms_ignores_words_seen_in_too_few_posts_and_empty_input():
     assert new_terms(["une seule mention de zorglub"], ["rien"]) == []
     assert new_terms([], ["rien"]) == []
