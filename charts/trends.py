@@ -161,6 +161,10 @@ def _changes(fig: go.Figure, changes: pd.DataFrame, colors: Mapping[str, str],
                       + " · %{customdata[0]}: %{text}<extra></extra>"))
 
 
+# The comparison legend's swatches: the periods, not a brand.
+LEGEND_GREY = "#5f6368"
+
+
 def comparison_chart(df: pd.DataFrame, colors: Mapping[str, str], now_label: str = "This period",
                      before_label: str = "Previous period", title: str | None = None,
                      height: int = HEIGHT, now_days: tuple[date, date] | None = None,
@@ -194,6 +198,14 @@ def comparison_chart(df: pd.DataFrame, colors: Mapping[str, str], now_label: str
                          cliponaxis=False,
                          hovertemplate=f"%{{x}}: %{{y:,}} {mentions} (%{{text}})<extra>{now_label}"
                                        "</extra>"))
+    # Each bar has its brand's colour, so the legend would show the first brand's red twice:
+    # it gets two neutral swatches of its own, pale and solid, that draw nothing on the chart.
+    for trace in fig.data:
+        trace.showlegend = False
+    for label, opacity in ((before_label, 0.35), (now_label, 1.0)):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=label,
+                                 marker={"symbol": "square", "size": 14, "color": LEGEND_GREY,
+                                         "opacity": opacity}, hoverinfo="skip"))
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     fig.update_yaxes(rangemode="tozero", tickformat=",d", fixedrange=True)
     fig.update_xaxes(fixedrange=True)

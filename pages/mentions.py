@@ -216,11 +216,14 @@ table = pd.DataFrame({
     LINK: [_safe_url(u) for u in rows["url"]],
     "id": rows["item_id"],
 })
+# Tall enough for a page of 25 without scrolling inside the table (it showed 6 of them).
+ROW_HEIGHT, SHOWN_ROWS = 40, 25
 event = st.dataframe(
     table, hide_index=True, key=KEY_TABLE, on_select="rerun", selection_mode="single-row",
-    row_height=60, column_order=[c for c in table.columns if c != "id"],
+    row_height=ROW_HEIGHT, height=ROW_HEIGHT * (min(len(table), SHOWN_ROWS) + 1) + 3,
+    column_order=[c for c in table.columns if c != "id"],
     column_config={
-        DATE: st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm", width="small"),
+        DATE: st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm", width="medium"),
         BRANDS: st.column_config.TextColumn(width="medium"),
         TEXT: st.column_config.TextColumn(width="large"),
         ENGAGEMENT: st.column_config.NumberColumn(help=_("Score plus comments"), width="small"),

@@ -18,7 +18,7 @@ import streamlit as st
 from analysis.query import QuerySyntaxError
 from config import ConfigError, default_config_path, load_watch
 from config.watch import ROOT, brand_query, update_brand
-from i18n.catalog import gettext, translator
+from i18n.catalog import translator
 from i18n.formats import number
 from notify.targets import target_states
 from store import alerts, health, queries, scheduler
@@ -27,18 +27,25 @@ from store.rematch import PREVIEW_ITEMS, preview
 from ui import roles
 from ui.state import current, read
 from views import format as fmt
-from views.labels import KIND_NAMES, health_reason
+from views.labels import HEALTH_NAMES, KIND_NAMES, health_reason
 from views.labels import name as display_name
 
-STATUS_ICONS = {"ok": "🟢", "warnings": "🟡", "failing": "🔴", "silent": "🟠", "never run": "⚪"}
+# Icons that ship with the app (Streamlit's Material Symbols), in the state's colour: emoji
+# showed as empty boxes on a machine without an emoji font.
+STATUS_ICONS = {"ok": ":green[:material/check_circle:]", "warnings": ":orange[:material/warning:]",
+                "failing": ":red[:material/error:]", "silent": ":orange[:material/volume_off:]",
+                "never run": ":gray[:material/radio_button_unchecked:]"}
+
+
+def status_word(state: str, lang: str) -> str:
+    """A source state in the reader's language: ``ok``, ``en échec``."""
+    return display_name(HEALTH_NAMES, state, lang)
 
 
 def status_label(state: str, lang: str) -> str:
-    """A source state with its colour, in the reader's language: ``🟢 ok``."""
-    words = {"ok": gettext("ok", lang), "warnings": gettext("warnings", lang),
-             "failing": gettext("failing", lang),
-             "silent": gettext("silent", lang), "never run": gettext("never run", lang)}
-    return f"{STATUS_ICONS[state]} {words[state]}" if state in words else state
+    """A source state with its coloured icon, for Markdown labels: ``:green[…] ok``."""
+    icon = STATUS_ICONS.get(state)
+    return f"{icon} {status_word(state, lang)}" if icon else status_word(state, lang)
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -329,7 +336,7 @@ def next_run(name: str) -> str:
 
 per_run = {src: list(group["items_new"].astype(int)) for src, group in runs.groupby("source")}
 table = pd.DataFrame({
-    _("Status"): [status_label(s, lang) for s in status["status"]],
+    _("Status"): [status_word(s, lang) for s in status["status"]],
     _("Source"): status["name"],
     _("Kind"): [display_name(KIND_NAMES, k, lang) if isinstance(k, str) else ""
                 for k in status.get("kind", pd.Series([None] * len(status)))],
@@ -362,7 +369,8 @@ for row in failing.itertuples():
     st.text(str(row.last_error or ""))
 
 # Notifications: where they go, whether they get there, and a test message per target.
-NOTIFY_STATES = {"ok": "🟢 ", "failing": "🔴 ", "unused": "⚪ "}
+NOTIFY_STATES = {"ok": ":green[:material/check_circle:] ", "failing": ":red[:material/error:] ",
+                 "unused": ":gray[:material/radio_button_unchecked:] "}
 
 
 def _send_test(db: Path, config_path: Path, name: str) -> None:

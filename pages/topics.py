@@ -105,9 +105,12 @@ else:
     st.dataframe(pd.DataFrame({_("Theme"): found["label"],
                                _("Its words"): [", ".join(t[:12]) for t in found["top_terms"]]}),
                  hide_index=True, width="stretch", key="topics_list")
-    st.caption(_("Themes group words that are used together, found in a sample of the last 90 "
-                 "days' mentions. A brand's shares add up to 100 %. Click a bar to list the "
-                 "brand's mentions holding the theme's first word."))
+    # The themes are fitted once for the watch, not per view: say so, or "90 days" reads as a
+    # contradiction of the period chosen.
+    st.caption(_("Themes group words that are used together. They are found once for the "
+                 "whole watch, in a sample of its latest 90 days; the bars share out the "
+                 "mentions of the period shown. A brand's shares add up to 100 %. Click a bar "
+                 "to list the brand's mentions holding the theme's first word."))
 
 st.subheader(_("Emerging terms"), anchor=False)
 rising = read(terms.emerging_terms, view.db, view.filters)

@@ -109,7 +109,13 @@ def test_choosing_a_brand_leaves_only_its_line(monkeypatch, demo_db):
     assert "Tilia" in lines and not {"Orbis", "Opalia", "Zephir"} & set(lines)
     assert "Spikes" not in lines  # the only spike of the period is Orbis's
     compared = figure(at, "trends_compare")["data"]
-    assert all(list(t["x"]) == ["Tilia"] for t in compared)
+    bars = [t for t in compared if t.get("type") == "bar"]
+    assert len(bars) == 2 and all(list(t["x"]) == ["Tilia"] for t in bars)
+    # The legend names the two periods with neutral swatches, not the first brand's colour.
+    legend = [t for t in compared if t.get("showlegend") is not False]
+    assert [t["name"] for t in legend] == [t["name"] for t in bars]
+    assert len({t["marker"]["color"] for t in legend}) == 1
+    assert [t["marker"]["opacity"] for t in legend] == [0.35, 1.0]
 
 
 def test_hours_and_tone_can_be_chosen(monkeypatch, demo_db):

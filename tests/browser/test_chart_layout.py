@@ -1,4 +1,5 @@
-"""Share of voice read at 1600×1000: titles clear of legends, level labels, one week one label."""
+"""Pages read at 1600×1000: chart titles clear of legends, level labels, one week one label,
+and the Mentions list shown whole."""
 
 from __future__ import annotations
 
@@ -43,5 +44,27 @@ def test_share_of_voice_charts_read_cleanly(browser, app_url, artifacts):
         share, volume = charts[0], charts[1]
         assert "per week" in share["title"] and "per week" in volume["title"]
         assert share["ticks"] and share["ticks"] == volume["ticks"]
+    finally:
+        context.close()
+
+
+# The Mentions table: its rows, whether its grid scrolls inside, and its dates' cells.
+MENTIONS_TABLE = """() => {
+    const d = document.querySelector('[data-testid="stMain"] [data-testid="stDataFrame"]');
+    const s = d.querySelector('.dvn-scroller');
+    return {rows: Number(d.querySelector('[role="grid"]').getAttribute('aria-rowcount')) - 1,
+            hidden: s.scrollHeight - s.clientHeight};
+}"""
+
+
+def test_mentions_shows_its_whole_page_of_25(browser, app_url):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/items?period=30d")
+        settle(page)
+        table = page.evaluate(MENTIONS_TABLE)
+        # Every row of the page is drawn without scrolling inside the table (it showed 6).
+        assert table["rows"] == 25 and table["hidden"] <= 2, table
     finally:
         context.close()
