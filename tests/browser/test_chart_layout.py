@@ -25,27 +25,32 @@ CHARTS = """() => Array.from(document.querySelectorAll(
 })"""
 
 
+@pytest.fixture
+def wall(browser):
+    """A page of a fresh browser profile at the wall screen's 1600×1000."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 def overlap(a, b) -> bool:
     return bool(a and b) and a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def test_share_of_voice_charts_read_cleanly(browser, app_url, artifacts):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    try:
-        page = context.new_page()
-        page.goto(f"{app_url}/voice?period=30d")
-        settle(page)
-        charts = page.evaluate(CHARTS)
-        assert len(charts) >= 5, charts
-        for chart in charts:
-            assert not overlap(chart["titleBox"], chart["legendBox"]), chart["title"]
-            assert chart["rotated"] == [], chart["title"]
-        # The share and the volume per week, side by side, name the same weeks the same way.
-        share, volume = charts[0], charts[1]
-        assert "per week" in share["title"] and "per week" in volume["title"]
-        assert share["ticks"] and share["ticks"] == volume["ticks"]
-    finally:
-        context.close()
+def test_share_of_voice_charts_read_cleanly(wall, app_url):
+    wall.goto(f"{app_url}/voice?period=30d")
+    settle(wall)
+    charts = wall.evaluate(CHARTS)
+    assert len(charts) >= 5, charts
+    for chart in charts:
+        assert not overlap(chart["titleBox"], chart["legendBox"]), chart["title"]
+        assert chart["rotated"] == [], chart["title"]
+    # The share and the volume per week, side by side, name the same weeks the same way.
+    share, volume = charts[0], charts[1]
+    assert "per week" in share["title"] and "per week" in volume["title"]
+    assert share["ticks"] and share["ticks"] == volume["ticks"]
 
 
 # The Mentions table: its rows, whether its grid scrolls inside, and its dates' cells.
@@ -57,14 +62,9 @@ MENTIONS_TABLE = """() => {
 }"""
 
 
-def test_mentions_shows_its_whole_page_of_25(browser, app_url):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    try:
-        page = context.new_page()
-        page.goto(f"{app_url}/items?period=30d")
-        settle(page)
-        table = page.evaluate(MENTIONS_TABLE)
-        # Every row of the page is drawn without scrolling inside the table (it showed 6).
-        assert table["rows"] == 25 and table["hidden"] <= 2, table
-    finally:
-        context.close()
+def test_mentions_shows_its_whole_page_of_25(wall, app_url):
+    wall.goto(f"{app_url}/items?period=30d")
+    settle(wall)
+    table = wall.evaluate(MENTIONS_TABLE)
+    # Every row of the page is drawn without scrolling inside the table (it showed 6).
+    assert table["rows"] == 25 and table["hidden"] <= 2, table
