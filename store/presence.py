@@ -120,7 +120,7 @@ def presence(db: Path | str, filters: Filters) -> pd.DataFrame:
     out["followers"] = out["followers"].fillna(out["latest_followers"])
     out["mentions"] = out["mentions"].fillna(0).astype(int)
     totals = out.groupby("channel")["mentions"].transform("sum")
-    out["channel_share"] = (out["mentions"] / totals.where(totals > 0)).astype(float)
+    out["channel_share"] = (out["mentions"] / totals.mask(totals == 0)).astype(float)
     out["account"] = [configured.get((b, c)) for b, c in zip(out["brand"], out["channel"],
                                                               strict=True)]
     return out[PRESENCE_COLUMNS]
