@@ -37,6 +37,7 @@ else:
     saved_views.sidebar(db, lang)
     frame.header(view)
     page = st.navigation(pages(lang), position="top")
+    saved_views.follow(page.url_path)  # a saved view reopens its own page
     export.sidebar(view, page.url_path)
     try:
         with state.published(view):

@@ -4,7 +4,7 @@ import streamlit as st
 
 from i18n.catalog import translator
 from store import stories
-from ui import drilldown
+from ui import choices, drilldown
 from ui.state import current, read
 from views import registry
 from views.labels import UNITS
@@ -13,12 +13,11 @@ CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 
 view = current()
 _ = translator(view.lang)
-unit = st.segmented_control(
-    _("Count"), list(UNITS), format_func=lambda u: _(UNITS[u]), default="mentions",
+unit = choices.segmented(
+    _("Count"), "count", list(UNITS), "mentions", format_func=lambda u: _(UNITS[u]),
     key="sov_unit",
     help=_("Mentions: every item naming a brand counts. Stories: a text published many times "
            "(a press release taken up by 30 sites, a copied post) counts once."))
-unit = unit or "mentions"
 
 # The same section the PDF prints (in the unit chosen here); the page adds clicks and layout.
 section = registry.get("share_of_voice").build(view, read, unit=unit)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from i18n.catalog import translator
 from store import alerts, snapshots, trends
-from ui import drilldown
+from ui import choices, drilldown
 from ui.state import current, read
 from views import registry
 from views.labels import GRAIN_NAMES, MEASURE_NAMES
@@ -20,19 +20,17 @@ _ = translator(lang)
 grains, default_grain = trends_grains(view)
 step_column, measure_column = st.columns(2)
 with step_column:
-    grain = st.segmented_control(
-        _("Time step"), grains, default=default_grain, format_func=lambda g: _(GRAIN_NAMES[g]),
-        key="trends_grain",
+    grain = choices.segmented(
+        _("Time step"), "step", grains, default_grain,
+        format_func=lambda g: _(GRAIN_NAMES[g]), key="trends_grain",
         help=_("Hours are offered for periods of up to {days} days.").format(
-            days=trends.MAX_HOUR_DAYS),
-    ) or default_grain
+            days=trends.MAX_HOUR_DAYS))
 with measure_column:
-    measure = st.segmented_control(
-        _("Show"), list(MEASURE_NAMES), default="mentions",
+    measure = choices.segmented(
+        _("Show"), "measure", list(MEASURE_NAMES), "mentions",
         format_func=lambda m: _(MEASURE_NAMES[m]), key="trends_measure",
         help=_("Net sentiment: (positive − negative) ÷ mentions. Negative share: negative ÷ "
-               "mentions."),
-    ) or "mentions"
+               "mentions."))
 if grain not in grains:  # the period was widened after hours were chosen
     grain = default_grain
 

@@ -11,10 +11,15 @@ import streamlit as st
 from i18n.catalog import translator
 from store import StoreError, edits
 from ui import filters
+from views import registry
 
 KEY_NAME = "sv_name"
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 _NOTICE = "_sv_notice"
+_PAGE = "_sv_page"  # the url_path of the page this session shows
+_GOTO = "_sv_goto"  # the page a saved view asked for, opened by follow()
+# The saved view's page, kept in its link beside the filters and the page's own choices.
+PAGE_PARAM = "view"
 
 
 def query_string() -> str:
@@ -65,8 +70,12 @@ def _md(text: object) -> str:
 def _save(db: Path | str, lang: str = "en") -> None:
     _ = translator(lang)
     name = st.session_state.get(KEY_NAME, "")
+    # The page by its own address (Overview's is "home", though the app serves it at the root).
+    spec = registry.by_url_path(st.session_state.get(_PAGE) or "")
+    saved = query_string() if spec is None else \
+        urlencode([(PAGE_PARAM, spec.url_path)]) + "&" + query_string()
     try:
-        stored = edits.save_view(db, name, query_string())
+        stored = edits.save_view(db, name, saved.rstrip("&"))
     except (edits.EditError, StoreError) as exc:
         st.session_state[_NOTICE] = _("Not saved: {error}").format(error=exc)
         return
@@ -83,6 +92,23 @@ def _delete(db: Path | str, name: str, lang: str = "en") -> None:
 
 def _restore(saved: str) -> None:
     params = parse_qs(saved, keep_blank_values=False)
+    page = params.pop(PAGE_PARAM, [None])[0]
     st.query_params.from_dict({k: v if len(v) > 1 else v[0] for k, v in params.items()})
+    if page is not None:
+        st.session_state[_GOTO] = page
     # The filter sidebar reads the link only on a session's first run: make this run a first.
     st.session_state.pop(filters._LOADED, None)
+
+
+def follow(url_path: str) -> None:
+    """Note the page shown (saved with a view), and open the page a restored view names.
+
+    Call it after the navigation is set: a callback cannot change page itself.
+    """
+    state = st.session_state
+    state[_PAGE] = url_path
+    goto = state.pop(_GOTO, None)
+    spec = registry.by_url_path(goto) if goto else None
+    if spec is not None and spec != registry.by_url_path(url_path):
+        params = {key: st.query_params.get_all(key) for key in st.query_params}
+        st.switch_page(spec.page, query_params=params)
