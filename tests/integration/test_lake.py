@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,35 @@ def test_the_pages_cache_key_of_a_lake_moves_with_each_commit(lake_target):
     with writing(lake_target) as con:
         set_meta(con, "watch_name", "Lac")
     assert db_stamp(lake_target) != before  # new data: the pages read again
+
+
+def test_a_collector_killed_mid_write_leaves_whole_batches_and_the_next_run_resumes(
+        lake_target, tmp_path):
+    from store import StoreError
+    from tests.conftest import write_demo_watch
+
+    # Three batches (the runner writes 5,000 items at a time): the kill lands after the first.
+    config = write_demo_watch(tmp_path, items=12_000)
+    demo_db = tmp_path / "one.duckdb"
+    proc = subprocess.Popen([sys.executable, "-m", "collectors", "run", "--config",
+                             str(config), "--db", lake_target, "--quiet"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    stored = 0
+    while not stored and proc.poll() is None and time.monotonic() < deadline:
+        try:
+            stored = lake_rows(lake_target, "SELECT count(*) FROM items")[0][0]
+        except StoreError:
+            pass  # the lake has no tables yet
+        time.sleep(0.2)
+    proc.kill()  # as kill -9: no clean-up of any kind
+    proc.wait(timeout=60)
+    # What is visible is whole batches: each stored item with all its mentions, no more.
+    ids = [row[0] for row in lake_rows(lake_target, "SELECT item_id FROM items")]
+    assert 0 < len(ids) < 12_000, "the collector was not killed in the middle of its run"
+    collect(config, demo_db)
+    in_file = {row for row in db_rows(demo_db, MENTIONS) if row[0] in set(ids)}
+    assert set(lake_rows(lake_target, MENTIONS)) == in_file
+    collect(config, lake_target)
+    assert lake_rows(lake_target, ITEMS) == db_rows(demo_db, ITEMS)
+    assert lake_rows(lake_target, MENTIONS) == db_rows(demo_db, MENTIONS)
