@@ -295,18 +295,8 @@ def build_trends(section: Section, view: View, read: Reader = direct, grain: str
         series, view.colors, grain, measure, alerts=spikes, changes=changes, lang=lang,
         title=_("{measure} per {grain}").format(measure=_(MEASURE_NAMES[measure]),
                                                 grain=_(grain)))))
-    if lang == "en":
-        # English keeps its "spike(s)" wording until the pages say it the same way.
-        notes = []
-        if not spikes.empty:
-            notes.append(f"Shaded bands: the {fmt.count(len(spikes))} spike(s) found in this "
-                         "period")
-        if not changes.empty:
-            notes.append(f"diamonds: {fmt.count(len(changes))} change(s) on watched competitor "
-                         "pages")
-        caption = "; ".join(notes) + "." if notes else ""
-    else:
-        caption = trends_notes(len(spikes), len(changes), lang)
+    # One caption for the page and the report, plural by count in every language.
+    caption = trends_notes(len(spikes), len(changes), lang)
     if caption:
         section.notes.append(caption)
     if view.previous is None:
