@@ -202,7 +202,9 @@ if rows.empty:
 first = (number - 1) * query.size + 1
 st.caption(_("Items {first}–{last} of {total} · page {page}").format(
     first=fmt.count(first, lang=lang), last=fmt.count(first + len(rows) - 1, lang=lang),
-    total=fmt.count(total, lang=lang), page=number) + f" · {view.period_text}")
+    total=fmt.count(total, lang=lang), page=number) + f" · {view.period_text} · "
+    # Overview counts mentions (one per brand an item names); this list counts items.
+    + _("an item naming two brands is listed once here but counts as two mentions elsewhere"))
 DATE, BRANDS, TEXT, ENGAGEMENT, LINK = (_("Date"), _("Brands"), _("Text"), _("Engagement"),
                                         _("Link"))
 table = pd.DataFrame({

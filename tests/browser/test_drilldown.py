@@ -150,8 +150,9 @@ def test_clicking_a_source_kind_bar_lists_that_kinds_mentions(context, app_url, 
     # Only that brand's forum items over the same 30 days, not all of its items.
     assert listed(page) == expected < other_kinds
     page.screenshot(path=artifacts / "mentions_after_kind_drill.png", full_page=True)
-    # The sidebar's kind filter says so too, so the rest of the app follows.
-    assert "forum" in page.locator('[data-testid="stSidebar"]').inner_text()
+    # The sidebar's kind filter says so too (by the kind's display name), so the rest of the
+    # app follows.
+    assert "Forums" in page.locator('[data-testid="stSidebar"]').inner_text()
     assert not errors, errors
 
 
