@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from store import lake
 from store.connection import reading
 from tests.conftest import ROOT, collect, db_rows
+from views import registry
 
 APP = ROOT / "app.py"
 TIMEOUT = 60
@@ -107,6 +108,26 @@ def test_the_overview_over_a_lake_shows_what_it_shows_over_the_file(monkeypatch,
     over_lake = overview(monkeypatch, collected_lake)
     assert over_lake, "the overview shows no tiles over the lake"
     assert over_lake == overview(monkeypatch, demo_db)
+
+
+def page(monkeypatch, target: Path | str, key: str) -> tuple[list[str], int]:
+    """What the page of view ``key`` shows under the default filters: its numbers, and how
+    many charts."""
+    monkeypatch.setenv("VEILLE_DB", str(target))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run(timeout=TIMEOUT)
+    at.switch_page(registry.get(key).page).run(timeout=TIMEOUT)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return [f"{m.label} {m.value}" for m in at.metric], len(at.get("plotly_chart"))
+
+
+@pytest.mark.parametrize("key", registry.KEYS)
+def test_every_page_renders_over_a_lake_as_over_the_file(monkeypatch, collected_lake, demo_db,
+                                                         key):
+    over_lake = page(monkeypatch, collected_lake, key)
+    over_file = page(monkeypatch, demo_db, key)
+    assert over_lake == over_file
 
 
 def store_copy(source: Path | str, target: Path | str) -> subprocess.CompletedProcess:
