@@ -27,7 +27,7 @@ from collectors.runner import (
 from config import ConfigError, Watch, default_config_path, default_db_path, load_watch
 from i18n.catalog import gettext, resolve_language
 from i18n.formats import number
-from store import StoreError, scheduler, writing
+from store import StoreError, scheduler, store_exists, writing
 from store.writes import reorder_if_needed, save_brands, set_meta
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -125,7 +125,7 @@ def _rematch(watch: Watch, db: Path, only: list[str] | None, progress: Progress)
     """Re-match the history; print one line per brand whose mentions changed."""
     from collectors.rematch import UnknownBrand, rematch_watch
 
-    if not Path(db).exists():
+    if not store_exists(db):
         print(f"error: no database at {db}: nothing to re-match", file=sys.stderr)
         return EXIT_USAGE
 
@@ -144,7 +144,7 @@ def _retrain(watch: Watch, db: Path, learn: bool, progress: Progress) -> int:
     from collectors.rematch import rematch_watch
     from collectors.retrain import retrain, stale, watch_models
 
-    if not Path(db).exists():
+    if not store_exists(db):
         print(f"error: no database at {db}: nothing to {'retrain on' if learn else 'analyse'}",
               file=sys.stderr)
         return EXIT_USAGE

@@ -11,7 +11,7 @@ from pathlib import Path
 from config import ConfigError, default_config_path, default_db_path, load_watch
 from i18n.catalog import LANGUAGES, gettext, resolve_language, translator
 from reports import images, pdf
-from store import StoreError, queries
+from store import StoreError, queries, store_exists
 from views import filters as flt
 from views import format as fmt
 from views import registry
@@ -154,7 +154,7 @@ def _send(args: argparse.Namespace) -> int:
 
     _ = translator(args.lang)
     db = args.db or default_db_path()
-    if not Path(db).is_file():
+    if not store_exists(db):
         _error(_("no database at {db} (collect first: python -m collectors run)").format(
             db=db), args.lang)
         return 1
@@ -214,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = args.db or default_db_path()
     config = args.config or default_config_path()
     views = args.view or list(registry.KEYS)
-    if not Path(db).is_file():
+    if not store_exists(db):
         _error(_("no database at {db} (collect first: python -m collectors run, or pass "
                  "--db)").format(db=db), lang)
         return 1

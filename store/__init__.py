@@ -6,6 +6,7 @@ from store.connection import (
     StoreError,
     open_connection,
     reading,
+    store_exists,
     upgrade,
     writing,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "StoreError",
     "open_connection",
     "reading",
+    "store_exists",
     "upgrade",
     "writing",
 ]

@@ -152,6 +152,12 @@ def open_lake(target: str, read_only: bool, patience: float | None = None):
     return con
 
 
+def store_exists(db: Path | str) -> bool:
+    """True when ``db`` is a database file that exists, or a lake (whether it holds Veille's
+    data is said by the read that follows: :class:`DatabaseMissing`)."""
+    return lake.is_lake(db) or Path(db).is_file()
+
+
 # What DuckDB raises when the disk is full or the file cannot be written (a fatal error also
 # invalidates the connection): the user needs to know the cause, not a traceback.
 _WRITE_FAILURES = (duckdb.IOException, duckdb.FatalException, duckdb.PermissionException)

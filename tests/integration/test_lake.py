@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from reports import images
 from store import lake
 from store.connection import reading
 from tests.conftest import ROOT, collect, db_rows
@@ -285,3 +286,13 @@ def test_a_collector_killed_mid_write_leaves_whole_batches_and_the_next_run_resu
     collect(config, lake_target)
     assert lake_rows(lake_target, ITEMS) == db_rows(demo_db, ITEMS)
     assert lake_rows(lake_target, MENTIONS) == db_rows(demo_db, MENTIONS)
+
+
+@pytest.mark.skipif(images.browser_path() is None, reason="needs chromium (make os-deps)")
+def test_a_report_is_written_from_a_lake(collected_lake, demo_config, tmp_path):
+    out = tmp_path / "report.pdf"
+    done = subprocess.run([sys.executable, "-m", "reports", "pdf", "--db", collected_lake,
+                           "--config", str(demo_config), "--view", "overview", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF") and "Overview" in done.stdout
