@@ -58,23 +58,8 @@ if view.previous is None:
     st.caption(_("All dates are shown: choose a period in the sidebar to compare it with the "
                  "one just before."))
 else:
-    compared = read(trends.compare_periods, view.db, view.filters, view.previous)
     drilldown.chart(section.figure("comparison"), view.filters, known, key="trends_compare",
                     config=CHART_CONFIG)
-    st.dataframe(
-        compared, hide_index=True, width="stretch",
-        column_order=["brand", "mentions", "mentions_before", "change", "net_sentiment",
-                      "net_sentiment_before", "negative_share", "negative_share_before"],
-        column_config={
-            "brand": st.column_config.TextColumn(_("Brand")),
-            "mentions": st.column_config.NumberColumn(_("Mentions"), format="localized"),
-            "mentions_before": st.column_config.NumberColumn(_("Before"), format="localized"),
-            "change": st.column_config.NumberColumn(_("Change"), format="percent"),
-            "net_sentiment": st.column_config.NumberColumn(_("Net sentiment"),
-                                                           format="percent"),
-            "net_sentiment_before": st.column_config.NumberColumn(_("Before"),
-                                                                  format="percent"),
-            "negative_share": st.column_config.NumberColumn(_("Negative"), format="percent"),
-            "negative_share_before": st.column_config.NumberColumn(_("Before"),
-                                                                   format="percent"),
-        })
+    # The builder's table, in the formats the PDF prints ("56.1 %", "56,1 %" in French).
+    compared = next(t for t in section.tables if t.frame.columns[0] == _("Brand"))
+    st.dataframe(compared.frame, hide_index=True, width="stretch")

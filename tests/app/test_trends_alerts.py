@@ -131,6 +131,17 @@ def test_hours_and_tone_can_be_chosen(monkeypatch, demo_db):
     assert all(0 <= y <= 1 for y in lines["Orbis"]["y"])
 
 
+def test_the_comparison_table_writes_percentages_as_the_report_does(monkeypatch, demo_db):
+    for lang, mark in (("en", "."), ("fr", ",")):
+        at = open_page(monkeypatch, demo_db, TRENDS, {"period": "30d", "ui_lang": lang})
+        table = next(d.value for d in at.dataframe if d.value.columns[0] in ("Brand", "Marque"))
+        assert len(table) == 5
+        shares = [v for v in table.iloc[:, 3] if v != "—"]
+        # One format for every page and the PDF (Babel): "56.1 %" / "56,1 %", never "56.14%".
+        assert shares and all(re.fullmatch(rf"[-+−]?\d[\d\u202f\u00a0 ,.]*{re.escape(mark)}\d"
+                                           r"[\u202f\u00a0 ]%", v) for v in shares), shares
+
+
 def test_all_dates_offer_no_hours_and_no_comparison(monkeypatch, demo_db):
     at = open_page(monkeypatch, demo_db, TRENDS, {"period": "all"})
     assert "hour" not in at.segmented_control(key="trends_grain").options
