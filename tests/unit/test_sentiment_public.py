@@ -24,7 +24,7 @@ def measured(name: str, lang: str):
 
 def test_english_tweets_hold_their_measured_quality():
     result = measured(corpora.EN_TWEETS, "en")
-    assert result.macro_f1 >= 0.63 and result.recall["negative"] >= 0.66, result.line()
+    assert result.macro_f1 >= 0.63 and result.recall["negative"] >= 0.70, result.line()
 
 
 @pytest.mark.parametrize("name", corpora.FR_REVIEWS)
