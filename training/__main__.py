@@ -13,8 +13,9 @@ def main(argv: list[str] | None = None) -> int:
     """Train and save the models of the languages asked (default: all); return the exit code."""
     parser = argparse.ArgumentParser(
         prog="python -m training",
-        description="Train Veille's sentiment models on ../shared/labelled (validation "
-                    "splits only for tuning) and write them under analysis/models/.")
+        description="Train Veille's sentiment models on ../shared/labelled (tuned on "
+                    "validation splits and out-of-fold training scores, never on test) and "
+                    "write them under analysis/models/.")
     parser.add_argument("--lang", action="append", choices=sorted(RECIPES), default=None,
                         help="only this language (repeat for both; default: both)")
     args = parser.parse_args(argv)
