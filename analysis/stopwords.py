@@ -5,7 +5,9 @@ from __future__ import annotations
 from analysis.text import normalize
 
 # Written by hand for social posts and news about brands: function words, auxiliaries, the
-# commonest adverbs and chat fillers. Accents are optional (lookups fold them away).
+# commonest adverbs and chat fillers, number words, time units and news-wire filler ("six",
+# "years", "reportedly": they topped word clouds and named themes while saying nothing about a
+# brand). Accents are optional (lookups fold them away).
 _FRENCH = """
 a à ai aie aient aies ait alors as au aucun aucune aujourd'hui aujourdhui auquel aussi autre
 autres aux auxquelles auxquels avaient avais avait avant avec avez aviez avions avoir avons ayant
@@ -24,6 +26,9 @@ juste rien quelque quelques beaucoup assez ailleurs ainsi après autant avoir ch
 dit dire sait sais savoir faites fera ferai ferait pendant tellement tant tel telle tels telles
 aussi enfin etc ceci cela celà celui-ci celle-ci là-bas peut-être ya ptdr lol mdr
 idem pareil merci salut bonjour svp selon informations quelqu'un confirmé contente content
+trois quatre cinq six sept huit neuf dix vingt cent cents mille million millions milliard
+jour jours semaine semaines mois an ans année années hier demain heure heures minute minutes
+crois regarde semble écrit pris passe fin
 """
 
 _ENGLISH = """
@@ -42,6 +47,10 @@ yourself yourselves yeah yes ok okay lol one two also anyone anything everyone e
 someone something since may might must shall per im ive dont cant wont didnt doesnt isnt
 thats theres whats youre make made going gonna want wants wanted know think thing things
 s t d ll m re ve thanks thank hi hello please same confirmed agree
+three four five six seven eight nine ten twenty hundred thousand million millions billion
+day days week weeks month months year years ago today yesterday tomorrow hour hours minute
+minutes reportedly according told say says said expected preparing coming due continue matter
+making give actually least far done mine
 """
 
 

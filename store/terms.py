@@ -20,7 +20,7 @@ from store.filters import Filters
 from store.transaction import transaction
 
 # Bump when the extraction changes: every day is then recomputed at the next refresh.
-TERMS_VERSION = "1"
+TERMS_VERSION = "2"
 # Kept per (day, brand, language): the table stays bounded at any volume; a term outside a
 # day's top is rare that day and barely moves sums over weeks.
 TOP_TERMS, TOP_PHRASES = 200, 100

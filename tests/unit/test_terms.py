@@ -21,6 +21,15 @@ def test_content_words_are_not_stopwords(word):
     assert not is_stopword(word)
 
 
+def test_news_wire_filler_number_words_and_time_units_are_not_terms():
+    found = terms("Six years ago Orbis was reportedly preparing a launch, according to people "
+                  "familiar with it. Depuis trois ans et six mois, Tilia semble préparer "
+                  "une panne par semaine.")
+    assert {"launch", "panne", "orbis", "tilia"} <= found
+    assert not found & {"six", "years", "ago", "reportedly", "preparing", "according", "trois",
+                        "ans", "mois", "semaine", "semble"}
+
+
 def test_french_elisions_are_stripped_with_straight_or_curly_apostrophes():
     found = terms("L'appli d'Opalia, qu’il trouve nulle. J’adore l’option, n'empêche.")
     assert {"appli", "opalia", "option", "adore", "trouve", "nulle"} <= found
