@@ -11,6 +11,7 @@ import pyarrow as pa
 from store import lake
 from store.connection import StoreError, reading, upgrade, writing
 from store.schema import current_version
+from store.sqltext import identifier
 from store.transaction import transaction
 
 # Rows moved per Arrow batch: large enough to write Parquet files of a useful size on a lake,
@@ -35,7 +36,8 @@ def tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _rows(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, int]:
-    return {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
+    return {name: con.execute(f"SELECT count(*) FROM {identifier(name)}").fetchone()[0]
+            for name in names}
 
 
 def plan(source: Path | str) -> dict[str, int]:
@@ -84,16 +86,18 @@ def copy_store(source: Path | str, target: Path | str,
 
 
 def _copy_table(src, dst, name: str, on_rows: Callable[[str, int], None] | None) -> int:
-    columns = ", ".join(f'"{row[0]}"' for row in src.execute(
+    columns = ", ".join(identifier(row[0]) for row in src.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_catalog = "
         "current_database() AND table_schema = 'main' AND table_name = ? "
         "ORDER BY ordinal_position", [name]).fetchall())
-    reader = src.execute(f'SELECT {columns} FROM "{name}"').fetch_record_batch(BATCH_ROWS)
+    reader = src.execute(f"SELECT {columns} FROM {identifier(name)}"
+                         ).fetch_record_batch(BATCH_ROWS)
     done = 0
     for batch in reader:
         dst.register("copy_batch", pa.Table.from_batches([batch]))
         try:
-            dst.execute(f'INSERT INTO "{name}" ({columns}) SELECT {columns} FROM copy_batch')
+            dst.execute(f"INSERT INTO {identifier(name)} ({columns}) SELECT {columns} "
+                        "FROM copy_batch")
         finally:
             dst.unregister("copy_batch")
         done += batch.num_rows

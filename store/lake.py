@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 import duckdb
 
+from store.sqltext import literal
+
 T = TypeVar("T")
 
 # A store target naming a lake: ``ducklake:postgres:<libpq conninfo>``.
@@ -89,7 +91,7 @@ def _instance(target: str, settings: dict[str, str]) -> tuple[tuple, duckdb.Duck
                                                       **settings})
             try:
                 for name in EXTENSIONS:
-                    base.execute(f"LOAD '{extension_file(name)}'")
+                    base.execute(f"LOAD {literal(str(extension_file(name)))}")
                 _attach(base, target, where)
             except duckdb.Error as exc:
                 base.close()
@@ -102,11 +104,10 @@ def _instance(target: str, settings: dict[str, str]) -> tuple[tuple, duckdb.Duck
 
 
 def _attach(base: duckdb.DuckDBPyConnection, target: str, where: str | None) -> None:
-    catalog = target[len(PREFIX):].replace("'", "''")
-    options = f" (DATA_PATH '{where}')" if where else ""
+    options = f" (DATA_PATH {literal(where)})" if where else ""
     for attempt in range(10):
         try:
-            base.execute(f"ATTACH '{PREFIX}{catalog}' AS {ALIAS}{options}")
+            base.execute(f"ATTACH {literal(target)} AS {ALIAS}{options}")
             return
         except duckdb.Error as exc:
             # Two processes creating a new lake's catalog at once: PostgreSQL refuses the
