@@ -14,7 +14,7 @@ from ui.state import current, read
 from views import format as fmt
 from views.labels import HEALTH_NAMES, KIND_NAMES, STATE_NAMES, health_reason
 from views.labels import name as display_name
-from views.sections import alert_change
+from views.sections import alert_change, incidents_of
 
 MAX_SHOWN = 40
 STATE_ICONS = {"new": ":material/fiber_new:", "seen": ":material/visibility:",
@@ -62,17 +62,21 @@ def how_new(ratio: float, lang: str = "en") -> str:
     return f"×{fmt.count(round(ratio), lang)}"
 
 
-def change_state(db, alert_id: str, state: str) -> None:
-    """Button callback: record the new state in the edits store, beside the database."""
+def change_state(db, alert_ids: tuple[str, ...], state: str) -> None:
+    """Button callback: record the new state of an incident's alerts in the edits store."""
     if roles.refused(view.lang):
         return
-    alerts.set_alert_state(db, alert_id, state)
+    for alert_id in alert_ids:
+        alerts.set_alert_state(db, alert_id, state)
 
 
-def show_alert(alert, db, expanded: bool, lang: str = "en", editor: bool = True) -> None:
-    """One alert in ``lang``: its headline and state, then the evidence in an expander;
-    its state buttons greyed out unless the reader is an ``editor``."""
+def show_alert(alert, db, expanded: bool, lang: str = "en", editor: bool = True,
+               others: list | tuple = ()) -> None:
+    """One incident in ``lang``: its leading alert's headline and state, the other measures
+    that rose with it (``others``: a negative share beside a volume spike), then the evidence
+    in an expander; its state buttons greyed out unless the reader is an ``editor``."""
     _ = translator(lang)
+    ids = (alert.id, *(o.id for o in others))
     why = alert.explanation or {}
     start, end = pd.Timestamp(alert.started_at).date(), pd.Timestamp(alert.ended_at).date()
     with st.container(border=True):
@@ -89,17 +93,20 @@ def show_alert(alert, db, expanded: bool, lang: str = "en", editor: bool = True)
                 _("negative share {share}, {usual} in the 4 weeks before").format(
                     share=fmt.percent(why.get("negative_share"), 0, lang=lang),
                     usual=fmt.percent(why.get("baseline_negative_share"), 0, lang=lang))))))
+            for other in others:
+                st.caption(md(_("Same incident: {change}").format(
+                    change=alert_change(other, lang))))
         with state_column:
             st.markdown(f"{STATE_ICONS.get(alert.state, '')} "
                         f"{_(STATE_NAMES[alert.state]) if alert.state in STATE_NAMES else ''}")
             following = alerts.next_state(alert.state)
             if following:
                 st.button(_(NEXT_LABELS[following]), key=f"alert_{alert.id}_{following}",
-                          on_click=change_state, args=(db, alert.id, following),
+                          on_click=change_state, args=(db, ids, following),
                           disabled=not editor)
             else:
                 st.button(_("Reopen"), key=f"alert_{alert.id}_new", on_click=change_state,
-                          args=(db, alert.id, "new"), disabled=not editor)
+                          args=(db, ids, "new"), disabled=not editor)
         terms = why.get("terms") or []
         if terms:
             st.markdown(_("New words: {words}").format(words=", ".join(
@@ -141,11 +148,13 @@ health = read(alerts.source_health, view.db)
 unhealthy = health[health["status"] != "ok"]
 
 open_tile, new_tile, sources_tile = st.columns(3)
-open_alerts = found[found["state"] != "handled"]
-open_tile.metric(_("Open alerts"), fmt.count(len(open_alerts), lang=lang), border=True,
-                 help=_("Spikes in this period not yet marked handled."))
-new_tile.metric(_("New"), fmt.count(int((found["state"] == "new").sum()), lang=lang),
-                border=True, help=_("Alerts nobody has looked at yet."))
+incidents = incidents_of(found)
+open_tile.metric(_("Open alerts"), fmt.count(alerts.open_incidents(found), lang=lang),
+                 border=True, help=_("Spikes in this period not yet marked handled; a volume "
+                                     "spike and the negative share that rose with it are one."))
+fresh = sum(state == "new" for _lead, _others, state in incidents)
+new_tile.metric(_("New"), fmt.count(fresh, lang=lang), border=True,
+                help=_("Alerts nobody has looked at yet."))
 sources_tile.metric(_("Unhealthy sources"), fmt.count(len(unhealthy), lang=lang), border=True,
                     help=_("Sources failing, or silent for more than three of their "
                            "collection intervals: their quiet is not a calm day."))
@@ -163,20 +172,21 @@ st.subheader(_("Spikes and bad buzz"), anchor=False)
 shown_states = st.pills(_("Show"), list(STATE_NAMES), default=["new", "seen"],
                         selection_mode="multi", format_func=lambda s: _(STATE_NAMES[s]),
                         key="alerts_states")
-chosen = found[found["state"].isin(shown_states or list(STATE_NAMES))]
+chosen = [(lead, others) for lead, others, state in incidents
+          if state in (shown_states or list(STATE_NAMES))]
 if found.empty:
     st.info(_("No spike in this period for the brands and sources shown. Alerts are looked for "
               "after every collection, against each brand's usual volume for that weekday."),
             icon=":material/notifications_off:")
-elif chosen.empty:
+elif not chosen:
     st.info(_("No alert in the states chosen above."), icon=":material/filter_alt_off:")
 else:
     # A viewer sees the state buttons greyed out and why; change_state refuses them anyway.
     editor = roles.is_editor()
     if not editor:
         roles.viewer_note(lang)
-    for i, alert in enumerate(chosen.head(MAX_SHOWN).itertuples(index=False)):
-        show_alert(alert, view.db, expanded=i == 0, lang=lang, editor=editor)
+    for i, (alert, others) in enumerate(chosen[:MAX_SHOWN]):
+        show_alert(alert, view.db, expanded=i == 0, lang=lang, editor=editor, others=others)
     if len(chosen) > MAX_SHOWN:
         st.caption(_("The {shown} most recent of {count} alerts are shown; narrow the period "
                      "to see older ones.").format(shown=MAX_SHOWN,

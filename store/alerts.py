@@ -291,13 +291,14 @@ def list_alerts(db: Path | str, filters: Filters,
     Columns: ``id``, ``brand``, ``source`` (None: the brand as a whole), ``kind``
     (``volume`` | ``negative_share``), ``started_at``, ``ended_at`` (starts of the first and
     last days above normal), ``peak``, ``baseline``, ``ratio``, ``explanation`` (a dict, see
-    :func:`explain`), ``state`` and ``created_at``. ``overrides`` are ``(id, state)`` pairs
-    from the edits store (see :func:`alert_states`); they win over the stored state. Language
-    and kind filters do not apply: an alert is about a brand (and a source).
+    :func:`explain`), ``state``, ``created_at`` and ``incident`` (see :func:`incidents`).
+    ``overrides`` are ``(id, state)`` pairs from the edits store (see :func:`alert_states`);
+    they win over the stored state. Language and kind filters do not apply: an alert is about
+    a brand (and a source).
     """
     with reading(db) as con:
         if current_version(con) < 3:
-            return pd.DataFrame(columns=ALERT_COLUMNS)
+            return pd.DataFrame(columns=[*ALERT_COLUMNS, "incident"])
         where, params = _overlap(filters)
         df = con.execute(f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts {where} "
                          f"ORDER BY started_at DESC, brand, source NULLS FIRST, kind",
@@ -307,22 +308,50 @@ def list_alerts(db: Path | str, filters: Filters,
     states = dict(overrides)
     if states:
         df["state"] = [states.get(i, s) for i, s in zip(df["id"], df["state"], strict=True)]
+    df["incident"] = incidents(df)
     return df
+
+
+def incidents(found: pd.DataFrame) -> list[str]:
+    """The incident of each alert (a row of :func:`list_alerts`): the id of its group's first.
+
+    One bad buzz raises a volume alert and a negative-share alert for the same brand and
+    source on the same days: alerts of one brand and source whose days overlap or follow each
+    other are one incident, so "2 open alerts" is never one outage counted twice.
+    """
+    if found.empty:
+        return []
+    order = found.assign(first=pd.to_datetime(found["started_at"]),
+                         last=pd.to_datetime(found["ended_at"]),
+                         where=found["source"].fillna(""),
+                         # The volume alert leads its incident: it is the headline.
+                         rank=found["kind"] != "volume").sort_values(
+        ["brand", "where", "first", "rank"])
+    out: dict[int, str] = {}
+    current, key, until = None, None, None
+    for row in order.itertuples():
+        if (row.brand, row.where) != key or row.first > until + pd.Timedelta(days=1):
+            current, key, until = row.id, (row.brand, row.where), row.last
+        until = max(until, row.last)
+        out[row.Index] = current
+    return [out[i] for i in found.index]
+
+
+def open_incidents(found: pd.DataFrame) -> int:
+    """How many incidents of :func:`list_alerts` rows still have an alert not handled."""
+    if found.empty:
+        return 0
+    return int(found.loc[found["state"] != "handled", "incident"].nunique())
 
 
 def alert_count(db: Path | str, filters: Filters,
                 overrides: Iterable[tuple[str, str]] = ()) -> int:
-    """How many alerts under the filters are still open (state ``new`` or ``seen``).
+    """How many incidents under the filters are still open (an alert ``new`` or ``seen``).
 
-    For the Overview's "alerts" tile; ``overrides`` as in :func:`list_alerts`.
+    For the Overview's "alerts" tile; ``overrides`` as in :func:`list_alerts`; incidents as
+    :func:`incidents` groups them.
     """
-    states = dict(overrides)
-    with reading(db) as con:
-        if current_version(con) < 3:
-            return 0
-        where, params = _overlap(filters)
-        rows = con.execute(f"SELECT id, state FROM alerts {where}", params).fetchall()
-    return sum(1 for aid, state in rows if states.get(aid, state) != "handled")
+    return open_incidents(list_alerts(db, filters, overrides))
 
 
 def alert_states(db: Path | str) -> dict[str, str]:

@@ -412,6 +412,23 @@ def alert_change(alert: Any, lang: str = "en") -> str:
         peak=fmt.percent(alert.peak, 0, lang), usual=fmt.percent(alert.baseline, 0, lang))
 
 
+# How far along an alert is: an incident is as far as its least advanced alert.
+STATE_ORDER = {"new": 0, "seen": 1, "handled": 2}
+
+
+def incidents_of(found: pd.DataFrame) -> list[tuple[Any, list, str]]:
+    """Each incident of :func:`store.alerts.list_alerts` rows (newest first): its leading
+    alert (with the incident's state), the other measures that rose with it, and its state
+    (the least advanced of its alerts')."""
+    out = []
+    for incident, rows in found.groupby("incident", sort=False):
+        members = list(rows.itertuples(index=False))
+        lead = next((a for a in members if a.id == incident), members[0])
+        state = min((a.state for a in members), key=lambda s: STATE_ORDER.get(s, 0))
+        out.append((lead._replace(state=state), [a for a in members if a is not lead], state))
+    return out
+
+
 def build_alerts(section: Section, view: View, read: Reader = direct) -> Section:
     """The Alerts page: open and new alerts, each spike with its first posts, source health."""
     _, lang = translator(view.lang), view.lang
@@ -419,23 +436,26 @@ def build_alerts(section: Section, view: View, read: Reader = direct) -> Section
                  tuple(sorted(alerts.alert_states(view.db).items())))
     sources_health = read(alerts.source_health, view.db)
     unhealthy = sources_health[sources_health["status"] != "ok"]
+    incidents = incidents_of(found)
     section.tiles += [
-        Tile(_("Open alerts"), fmt.count(int((found["state"] != "handled").sum()), lang)),
-        Tile(_("New"), fmt.count(int((found["state"] == "new").sum()), lang)),
+        Tile(_("Open alerts"), fmt.count(alerts.open_incidents(found), lang)),
+        Tile(_("New"), fmt.count(sum(state == "new" for _lead, _others, state in incidents),
+                                 lang)),
         Tile(_("Unhealthy sources"), fmt.count(len(unhealthy), lang)),
     ]
     columns = [_("Brand"), _("Source"), _("When"), _("What"), _("Mentions"), _("New words"),
                _("State")]
     link = _("Link")
     rows, posts = [], []
-    for alert in found.head(40).itertuples(index=False):
+    for alert, others, _state in incidents[:40]:
         why = alert.explanation or {}
         start = pd.Timestamp(alert.started_at).date()
         end = pd.Timestamp(alert.ended_at).date()
         words = ", ".join(str(t.get("shown") or t["term"]) for t in (why.get("terms") or [])[:6])
         rows.append(dict(zip(columns, (
             alert.brand, alert.source or _("all"), fmt.span(start, end, lang),
-            alert_change(alert, lang), fmt.count(why.get("mentions"), lang), words,
+            "; ".join(alert_change(a, lang) for a in (alert, *others)),
+            fmt.count(why.get("mentions"), lang), words,
             name(STATE_NAMES, alert.state, lang)), strict=True)))
         for post in (why.get("first_posts") or [])[:3]:
             posts.append({_("Alert"): f"{alert.brand} · {fmt.span(start, end, lang)}",

@@ -179,8 +179,15 @@ def test_alerts_explain_the_bad_buzz_with_its_posts_and_words(monkeypatch, demo_
     assert posts and any("Orbis" in p for p in posts)
     links = at.get("link_button")
     assert links and all(b.proto.url.startswith("https://") for b in links)
-    in_period = db_rows(demo_db, "SELECT count(*) FROM alerts WHERE ended_at >= DATE '2026-06-01'")
-    assert {m.label: m.value for m in at.metric}["Open alerts"] == str(in_period[0][0])
+    # One incident, one card: the outage's volume and negative share are one bad buzz, counted
+    # once in "Open alerts".
+    in_period = db_rows(demo_db, "SELECT brand, kind FROM alerts "
+                                 "WHERE ended_at >= DATE '2026-06-01'")
+    assert ("Orbis", "volume") in in_period and ("Orbis", "negative_share") in in_period
+    cards = [b for b in at.button if (b.key or "").endswith("_seen")]
+    assert 0 < len(cards) < len(in_period)
+    assert {m.label: m.value for m in at.metric}["Open alerts"] == str(len(cards))
+    assert "Same incident: negative share up to" in shown
     # The demo source brings nothing new by design: it is never shown as silent.
     assert {m.label: m.value for m in at.metric}["Unhealthy sources"] == "0"
 

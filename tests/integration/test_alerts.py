@@ -139,7 +139,9 @@ def test_collecting_the_same_watch_again_keeps_alerts_and_the_states_people_gave
     shown = list_alerts(own_copy, Filters(), tuple(states.items())).set_index("id")["state"]
     assert sorted(shown.index) == sorted(ids)
     assert (shown[ids[0]], shown[ids[1]]) == ("seen", "handled")
-    assert alert_count(own_copy, Filters(), tuple(states.items())) == len(ids) - 1
+    listed = list_alerts(own_copy, Filters(), tuple(states.items()))
+    still_open = listed.loc[listed["state"] != "handled", "incident"].nunique()
+    assert alert_count(own_copy, Filters(), tuple(states.items())) == still_open
     with pytest.raises(ValueError):
         set_alert_state(own_copy, ids[0], "archived")
 
@@ -153,9 +155,27 @@ def test_alerts_follow_the_filters(big_db):
     touching = list_alerts(big_db, Filters(outage["end"], outage["end"] + timedelta(days=3)))
     assert "Orbis" in set(touching["brand"])
     assert list_alerts(big_db, Filters(END + timedelta(days=1), END + timedelta(days=5))).empty
-    assert alert_count(big_db, Filters(brands=("Orbis",))) == len(orbis)
+    # The outage's volume and negative-share alerts are one incident, counted once.
+    assert alert_count(big_db, Filters(brands=("Orbis",))) == orbis["incident"].nunique()
+    assert orbis["incident"].nunique() < len(orbis)
     # A brand-wide alert concerns every source, whichever one is chosen.
     assert len(list_alerts(big_db, Filters(sources=("demo",)))) == len(everything)
+
+
+def test_one_incident_groups_the_measures_of_one_brand_on_overlapping_days(big_db):
+    found = list_alerts(big_db, Filters())
+    outage = next(e for e in events(END) if e["kind"] == "spike")
+    both = found[found.apply(lambda a: matches(a, outage), axis=1)]
+    assert set(both["kind"]) == {"volume", "negative_share"}
+    assert both["incident"].nunique() == 1
+    # Its id is the volume alert's: the headline of the incident.
+    assert both["incident"].iloc[0] == both.loc[both["kind"] == "volume", "id"].iloc[0]
+    # Two brands are never one incident, nor one brand's spikes weeks apart.
+    for _, group in found.groupby("incident"):
+        assert group["brand"].nunique() == 1
+        days = group.sort_values("started_at")
+        assert all((b - a).days <= 1 for a, b in zip(days["ended_at"].cummax()[:-1],
+                                                     days["started_at"][1:], strict=True))
 
 
 def test_an_unmigrated_database_has_no_alerts(tmp_path):
