@@ -412,10 +412,6 @@ def alert_change(alert: Any, lang: str = "en") -> str:
         peak=fmt.percent(alert.peak, 0, lang), usual=fmt.percent(alert.baseline, 0, lang))
 
 
-# How far along an alert is: an incident is as far as its least advanced alert.
-STATE_ORDER = {"new": 0, "seen": 1, "handled": 2}
-
-
 def incidents_of(found: pd.DataFrame) -> list[tuple[Any, list, str]]:
     """Each incident of :func:`store.alerts.list_alerts` rows (newest first): its leading
     alert (with the incident's state), the other measures that rose with it, and its state
@@ -424,7 +420,9 @@ def incidents_of(found: pd.DataFrame) -> list[tuple[Any, list, str]]:
     for incident, rows in found.groupby("incident", sort=False):
         members = list(rows.itertuples(index=False))
         lead = next((a for a in members if a.id == incident), members[0])
-        state = min((a.state for a in members), key=lambda s: STATE_ORDER.get(s, 0))
+        # An incident is as far along as its least advanced alert (store.alerts.STATES order).
+        state = min((a.state for a in members),
+                    key=lambda s: alerts.STATES.index(s) if s in alerts.STATES else 0)
         out.append((lead._replace(state=state), [a for a in members if a is not lead], state))
     return out
 
