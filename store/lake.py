@@ -195,6 +195,11 @@ def prepare(con: LakeConnection) -> None:
         con.execute(f"INSERT INTO {WRITES_TABLE} VALUES (0)")
 
 
+def is_lake_connection(con: Any) -> bool:
+    """True when ``con`` is a connection to a lake rather than to a DuckDB file."""
+    return isinstance(con, LakeConnection)
+
+
 def claim(con: Any) -> None:
     """Make the current transaction clash with any other lake writer's that also claims (see
     :data:`WRITES_TABLE`); nothing on a file, whose single writer needs no such thing."""

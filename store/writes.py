@@ -227,7 +227,14 @@ def reorder_if_needed(con: duckdb.DuckDBPyConnection, force: bool = False) -> bo
 
     Time order keeps DuckDB's per-row-group min/max useful, which is what makes date-filtered
     queries fast at millions of rows. Returns True when the tables were rewritten.
+
+    A lake is never rewritten: one transaction replacing every row clashes with any other
+    writer's append, and under a collector that commits every batch it would retry until it
+    gave up. A lake prunes by each Parquet file's min/max instead, and every batch's file is
+    small and recent.
     """
+    if lake.is_lake_connection(con):
+        return False
     late = con.execute("SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'rows_out_of_order'"
                        ).fetchone()
     total = con.execute("SELECT count(*) FROM items").fetchone()[0]
