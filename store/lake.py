@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from store.sqltext import literal
+from store.sqltext import identifier, literal
 
 T = TypeVar("T")
 
@@ -28,6 +28,10 @@ ALIAS = "lake"
 # The catalog's extension is "postgres_scanner" (the package duckdb-extension-postgres holds
 # a build DuckDB refuses to load).
 EXTENSIONS = ("ducklake", "postgres_scanner")
+# Data files on object storage need httpfs, and an S3 secret made from the usual AWS variables.
+S3_EXTENSION = "httpfs"
+S3_ENV = {"KEY_ID": "AWS_ACCESS_KEY_ID", "SECRET": "AWS_SECRET_ACCESS_KEY",
+          "SESSION_TOKEN": "AWS_SESSION_TOKEN"}
 # Text of the error DuckLake raises when another writer committed a clashing snapshot first.
 CONFLICT_MARKERS = ("Transaction conflict", "conflict", "Conflict")
 # How long a writer keeps trying again after losing a commit race to another writer.
@@ -92,6 +96,8 @@ def _instance(target: str, settings: dict[str, str]) -> tuple[tuple, duckdb.Duck
             try:
                 for name in EXTENSIONS:
                     base.execute(f"LOAD {literal(str(extension_file(name)))}")
+                if (where or "").startswith("s3://"):
+                    _object_storage(base)
                 _attach(base, target, where)
             except duckdb.Error as exc:
                 base.close()
@@ -101,6 +107,33 @@ def _instance(target: str, settings: dict[str, str]) -> tuple[tuple, duckdb.Duck
             base.execute("SET enable_progress_bar = false")
             _instances[key] = base
         return key, base
+
+
+def s3_settings(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The S3 secret's settings for an ``s3://`` data path, from the AWS SDK's environment
+    variables: keys, session token, region (``AWS_REGION`` or ``AWS_DEFAULT_REGION``, else
+    us-east-1), and ``AWS_ENDPOINT_URL`` for an S3-compatible server (MinIO, Garage, Ceph…),
+    which is then addressed by path (``http://`` turns TLS off).
+
+    The values are secrets: they go into DuckDB's secret manager only, never into a message.
+    """
+    env = os.environ if environ is None else environ
+    settings = {key: env[name] for key, name in S3_ENV.items() if env.get(name)}
+    settings["REGION"] = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
+    endpoint = (env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL") or "").strip()
+    if endpoint:
+        scheme, _, rest = endpoint.rpartition("://")
+        settings["ENDPOINT"] = rest.rstrip("/")
+        settings["URL_STYLE"] = "path"
+        settings["USE_SSL"] = "false" if scheme == "http" else "true"
+    return settings
+
+
+def _object_storage(base: duckdb.DuckDBPyConnection) -> None:
+    base.execute(f"LOAD {literal(str(extension_file(S3_EXTENSION)))}")
+    options = ", ".join(f"{identifier(key)} {literal(value)}"
+                        for key, value in s3_settings().items())
+    base.execute(f"CREATE OR REPLACE SECRET veille_s3 (TYPE s3, {options})")
 
 
 def _attach(base: duckdb.DuckDBPyConnection, target: str, where: str | None) -> None:

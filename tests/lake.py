@@ -110,3 +110,28 @@ def lake_target(postgres_server, tmp_path, monkeypatch) -> str:
     (for this process and the ones it starts)."""
     monkeypatch.setenv(lake.DATA_PATH_ENV, str(tmp_path / "lake-data"))
     return lake.PREFIX + "postgres:" + postgres_server.new_database()
+
+
+@pytest.fixture
+def s3_lake_target(postgres_server, monkeypatch) -> Iterator[tuple[str, object]]:
+    """A new empty lake whose data files go to a bucket of an S3-compatible server on
+    127.0.0.1 (moto in server mode): its store target and an S3 client of that server, with
+    the AWS variables set for this process and the ones it starts."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "veille-test-key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "veille-test-secret-0123")
+    monkeypatch.setenv("AWS_REGION", "eu-west-3")
+    client = boto3.client("s3")
+    client.create_bucket(Bucket="veille-lake",
+                         CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+    monkeypatch.setenv(lake.DATA_PATH_ENV, "s3://veille-lake/watch")
+    try:
+        yield lake.PREFIX + "postgres:" + postgres_server.new_database(), client
+    finally:
+        server.stop()
