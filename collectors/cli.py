@@ -118,7 +118,7 @@ def _report(results: list[SourceResult]) -> int:
         print(result.summary(), flush=True)
     if not results:
         print("no source to run: add [[sources]] to the watch file", file=sys.stderr)
-    return EXIT_OK if all(r.status == "ok" for r in results) else EXIT_FAILED
+    return EXIT_OK if all(r.status in ("ok", "skipped") for r in results) else EXIT_FAILED
 
 
 def _rematch(watch: Watch, db: Path, only: list[str] | None, progress: Progress) -> int:

@@ -17,7 +17,7 @@ from collectors.pipeline import Analyser, content_hash
 from collectors.progress import Progress, progress_bar
 from config import Source, Watch
 from i18n.catalog import resolve_language
-from store import writing
+from store import leases, writing
 from store.derived import REFRESHERS, refresh_all
 from store.edits import apply_corrections
 from store.writes import (
@@ -35,6 +35,9 @@ from store.writes import (
 )
 
 BATCH_ITEMS = 5000
+# How long a collector waits for another process's refresh of the derived tables on a lake
+# before it leaves them to the next run (they stay marked stale until then).
+REFRESH_WAIT = 600.0
 # Flush at least this often so a slow source's items show up in the app while it runs.
 BATCH_SECONDS = 5.0
 MAX_WARNINGS_SHOWN = 20
@@ -157,34 +160,45 @@ def refresh_derived(con, changed: bool, stream: TextIO, corrections: bool = True
     refreshed: the first run on a database of millions of items spends minutes here.
     """
     if changed or derived_stale(con):
-        failures: list[str] = []
-
-        def warn(message: str) -> None:
-            failures.append(message)
-            bar.write(f"warning: {message}", file=stream)
-
-        bar = progress_bar("analysis tables", progress, stream, total=len(REFRESHERS),
-                           unit=" tables")
-
-        started: list[str] = []
-
-        def step(name: str) -> None:
-            if started:
-                bar.update()
-            started.append(name)
-            bar.set_postfix_str(name)
-
-        with bar:
-            refresh_all(con, warn=warn, step=step)
-            bar.update(1)
-        if not failures:
-            clear_derived_stale(con)
+        with leases.leased(con, "derived", wait=REFRESH_WAIT) as lease:
+            if not lease.held:
+                print(f"warning: analysis tables not refreshed: another process's refresh "
+                      f"({lease.describe()}) took too long; the next run refreshes them",
+                      file=stream, flush=True)
+                return
+            _refresh_every_table(con, stream, progress)
     elif corrections:
         # Corrections made in the app reach the rollups even when nothing new came.
         try:
             apply_corrections(con)
         except Exception as exc:  # noqa: BLE001 - retried on the next run
             print(f"warning: could not apply sentiment corrections: {exc}", file=stream)
+
+
+def _refresh_every_table(con, stream: TextIO, progress: Progress) -> None:
+    """Run every refresher with a bar; clear the stale mark only when all of them succeeded."""
+    failures: list[str] = []
+
+    def warn(message: str) -> None:
+        failures.append(message)
+        bar.write(f"warning: {message}", file=stream)
+
+    bar = progress_bar("analysis tables", progress, stream, total=len(REFRESHERS),
+                       unit=" tables")
+
+    started: list[str] = []
+
+    def step(name: str) -> None:
+        if started:
+            bar.update()
+        started.append(name)
+        bar.set_postfix_str(name)
+
+    with bar:
+        refresh_all(con, warn=warn, step=step)
+        bar.update(1)
+    if not failures:
+        clear_derived_stale(con)
 
 
 def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Analyser,
@@ -195,6 +209,12 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
     result = SourceResult(name=source.name, kind=source.kind)
     run_id = uuid.uuid4().hex
     with writing(db_path) as con:
+        # On a lake another collector may be running this source: leave it to that one.
+        lease = leases.acquire(con, f"source:{source.name}")
+        if not lease.held:
+            result.status, result.error_kind = "skipped", "leased"
+            result.error = f"being collected by another process ({lease.describe()})"
+            return result
         state = source_state(con, source.name)
         start_run(con, run_id, source.name, source.kind, source.every)
     bar = progress_bar(source.name, progress, stream)
@@ -219,7 +239,8 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
     def flush() -> None:
         if not batch and not ctx.state:
             return
-        new, updated = _store(db_path, source, analyser, list(batch.values()), ctx.state)
+        new, updated = _store(db_path, source, analyser, list(batch.values()), ctx.state,
+                              lease)
         result.new += new
         result.updated += updated
         batch.clear()
@@ -259,6 +280,7 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
             finish_run(con, run_id, source.name, status=result.status, seen=result.seen,
                        new=result.new, updated=result.updated, warnings=result.warnings,
                        error=result.error, error_kind=result.error_kind)
+            leases.release(con, lease)
     if interrupted:
         raise KeyboardInterrupt
     return result
@@ -295,7 +317,7 @@ def _salvage(flush, result: SourceResult) -> None:
 
 
 def _store(db_path: Path | str, source: Source, analyser: Analyser, items: list[Item],
-           state: dict) -> tuple[int, int]:
+           state: dict, lease: leases.Lease) -> tuple[int, int]:
     """Analyse the items that are new or changed, then write them with the source's state."""
     with writing(db_path) as con:
         known = existing_hashes(con, [i.item_id for i in items])
@@ -304,4 +326,5 @@ def _store(db_path: Path | str, source: Source, analyser: Analyser, items: list[
     with writing(db_path) as con:
         res = write_batch(con, item_rows, mention_rows, source=source.name, kind=source.kind,
                           state=state)
+        lease.renew(con)
     return res.new, res.updated

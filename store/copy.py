@@ -18,7 +18,7 @@ from store.transaction import transaction
 # small enough to keep a 10 M-item copy within a few hundred MB of memory.
 BATCH_ROWS = 200_000
 # Written by the target's own migrations (and a lake's bookkeeping), not copied.
-SKIPPED = {"schema_migrations", lake.WRITES_TABLE}
+SKIPPED = {"schema_migrations", lake.WRITES_TABLE, lake.LEASES_TABLE}
 # The app's edits, which a lake keeps among its tables (store.edits): not copied.
 EDITS = {"sentiment_corrections", "tags", "answered", "states", "saved_views"}
 

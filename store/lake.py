@@ -219,11 +219,16 @@ def retrying(con: Any, work: Callable[[], T], patience: float = CONFLICT_PATIENC
 # both succeed and double it; both updating this row makes the second commit clash instead,
 # and :func:`retrying` runs it again, when the first one's row is there to be merged with.
 WRITES_TABLE = "veille_lake_writes"
+# Who collects which source and who refreshes the derived tables (see store.leases).
+LEASES_TABLE = "veille_leases"
 
 
 def prepare(con: LakeConnection) -> None:
-    """Create the lake's own bookkeeping (:data:`WRITES_TABLE`) if it is not there yet."""
+    """Create the lake's own bookkeeping (:data:`WRITES_TABLE`, :data:`LEASES_TABLE`) if it is
+    not there yet."""
     con.execute(f"CREATE TABLE IF NOT EXISTS {WRITES_TABLE} (writes BIGINT NOT NULL)")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {LEASES_TABLE} (name VARCHAR NOT NULL, "
+                "holder VARCHAR NOT NULL, expires_at TIMESTAMP NOT NULL)")
     if not con.execute(f"SELECT count(*) FROM {WRITES_TABLE}").fetchone()[0]:
         con.execute(f"INSERT INTO {WRITES_TABLE} VALUES (0)")
 

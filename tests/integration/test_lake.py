@@ -330,3 +330,58 @@ def test_a_lake_keeps_its_data_files_on_s3_compatible_storage(s3_lake_target, de
     assert info["items"] == len(db_rows(demo_db, ITEMS))
     # The keys reach DuckDB's secret manager only: never a message or a log line.
     assert "veille-test-secret-0123" not in done.stdout + done.stderr + json.dumps(info)
+
+
+def test_a_source_another_process_is_collecting_is_left_to_it(lake_target, tmp_path):
+    from store import leases, writing
+
+    config = write_two_source_watch(tmp_path, items=200)
+    with writing(lake_target) as con:
+        held = leases.acquire(con, "source:a")  # as a collector on another machine would
+    assert held.held
+    done = collect(config, lake_target)
+    assert "a: skipped" in done.stdout and f"held by {leases.holder()}" in done.stdout
+    assert "b: ok — 200 seen, 200 new" in done.stdout
+    assert lake_rows(lake_target, "SELECT source, count(*) FROM items GROUP BY source") == [
+        ("b", 200)]
+    with writing(lake_target) as con:
+        leases.release(con, held)
+    assert "a: ok — 200 seen, 200 new" in collect(config, lake_target).stdout
+
+
+def test_a_lease_left_by_a_killed_collector_is_taken_over(lake_target, tmp_path):
+    config = write_two_source_watch(tmp_path, items=200)
+    # A process of this machine that took the lease and died without giving it back.
+    script = ("import sys; from store import leases, writing\n"
+              "with writing(sys.argv[1]) as con: assert leases.acquire(con, 'source:a').held")
+    dead = subprocess.run([sys.executable, "-c", script, lake_target], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert dead.returncode == 0, dead.stderr
+    assert lake_rows(lake_target, f"SELECT count(*) FROM {lake.LEASES_TABLE}") == [(1,)]
+    assert "a: ok — 200 seen, 200 new" in collect(config, lake_target).stdout
+
+
+def test_the_derived_tables_are_refreshed_by_one_process_at_a_time(lake_target, tmp_path):
+    from store import leases, writing
+
+    config = write_two_source_watch(tmp_path, items=200)
+    with writing(lake_target) as con:
+        refreshing = leases.acquire(con, "derived")  # another process's refresh under way
+    proc = subprocess.Popen([sys.executable, "-m", "collectors", "run", "--config", str(config),
+                             "--db", lake_target, "--quiet"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < deadline:
+        if lake_rows(lake_target, "SELECT count(*) FROM items") == [(400,)]:
+            break
+        time.sleep(0.5)
+    time.sleep(3)
+    # Every item is stored, and the collector waits for the other refresh to end first.
+    assert proc.poll() is None
+    assert lake_rows(lake_target, "SELECT count(*) FROM daily_terms") == [(0,)]
+    with writing(lake_target) as con:
+        leases.release(con, refreshing)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert lake_rows(lake_target, "SELECT count(*) FROM daily_terms")[0][0] > 0
+    assert lake_rows(lake_target, f"SELECT count(*) FROM {lake.LEASES_TABLE}") == [(0,)]
