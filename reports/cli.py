@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
 from config import ConfigError, default_config_path, default_db_path, load_watch
 from i18n.catalog import LANGUAGES, gettext, resolve_language, translator
 from reports import images, pdf
-from store import StoreError, queries, store_exists
+from store import StoreError, lake, queries, store_exists
 from views import filters as flt
 from views import format as fmt
 from views import registry
@@ -122,6 +123,9 @@ def parser(lang: str = "en") -> argparse.ArgumentParser:
     cmd.add_argument("--config", type=Path, default=None,
                      help=_("watch.toml for the brand queries (default: VEILLE_CONFIG or "
                             "watch.toml)"))
+    cmd.add_argument("--snapshot", type=int, default=None,
+                     help=_("on a lake, read the data as it was at this snapshot (the number "
+                            "a report made from a lake gives)"))
     cmd.add_argument("--base-url", default=pdf.DEFAULT_BASE_URL,
                      help=_("the app's address, for the links in the PDF (default "
                             "{default})").format(default=pdf.DEFAULT_BASE_URL))
@@ -218,6 +222,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(_("no database at {db} (collect first: python -m collectors run, or pass "
                  "--db)").format(db=db), lang)
         return 1
+    if args.snapshot is not None and not lake.is_lake(db):
+        _error(_("--snapshot reads a lake as it was; the database {db} is a file, which "
+                 "keeps no snapshots").format(db=db), lang)
+        return 2
+    try:
+        # On a lake every read of the report sees one snapshot, whatever collectors commit
+        # meanwhile: the one asked for, else the latest.
+        with (lake.at_snapshot(db, args.snapshot) if lake.is_lake(db) else nullcontext()):
+            return _write_pdf(args, db, config, views, lang)
+    except lake.LakeError as exc:
+        _error(str(exc), lang)
+        return 1
+
+
+def _write_pdf(args: argparse.Namespace, db: Path, config: Path, views: list[str],
+               lang: str) -> int:
+    """Build the PDF ``args`` ask for from ``db`` and write it; print what was written."""
+    _ = translator(lang)
     try:
         info = queries.data_info(db)
         params = params_from(args, info.last_day)

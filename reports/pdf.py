@@ -18,7 +18,7 @@ from fpdf.fonts import FontFace
 
 from i18n.catalog import gettext, translator
 from reports import images
-from store import queries
+from store import lake, queries
 from views import format as fmt
 from views import registry
 from views.context import View
@@ -56,6 +56,8 @@ class Provenance:
     fingerprint: str
     fingerprint_basis: str
     generated: datetime
+    # The lake snapshot the report read (None on a file): `--snapshot` renders it again.
+    snapshot: int | None = None
 
     def url(self, view_key: str) -> str:
         """The full link that reopens ``view_key`` with the same filters in the app."""
@@ -71,8 +73,11 @@ def fingerprint(view: View) -> tuple[str, str]:
 
     The text joins the database's item count, its newest ``collected_at`` and the filtered
     mention counts (all, positive, negative), so the same data under the same filters gives
-    the same fingerprint on any machine.
+    the same fingerprint on any machine. On a lake it is the snapshot read, which names the
+    data exactly: ``snapshot 42``.
     """
+    if lake.is_lake(view.db) and (version := lake.snapshot(view.db)) is not None:
+        return f"snapshot {version}", f"lake snapshot {version}"
     now = queries.tiles(view.db, view.filters)
     newest = view.info.newest_collected.isoformat() if view.info.newest_collected else "none"
     basis = f"{view.info.items}|{newest}|{now.mentions}|{now.positive}|{now.negative}"
@@ -87,7 +92,8 @@ def provenance(view: View, params: dict[str, list[str]], brand_queries: Sequence
         watch=view.info.watch_name or "Veille", url_query=urlencode(params, doseq=True),
         base_url=base_url, brand_queries=tuple((str(n), str(q)) for n, q in brand_queries),
         fingerprint=digest, fingerprint_basis=basis,
-        generated=datetime.now(UTC).replace(tzinfo=None, microsecond=0))
+        generated=datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+        snapshot=lake.snapshot(view.db) if lake.is_lake(view.db) else None)
 
 
 # --- text that the font can draw -------------------------------------------------------------
@@ -377,10 +383,15 @@ def _reproduce(pdf: _Document, prov: Provenance, keys: Sequence[str]) -> None:
         url = prov.url(key)
         pdf.para(url, 8.5, color=ACCENT, height=4.5, link=url)
     pdf.ln(1)
-    pdf.para(_("Data fingerprint: {fingerprint} (md5 of items|newest collected|mentions|"
-               "positive|negative = {basis})").format(fingerprint=prov.fingerprint,
-                                                     basis=prov.fingerprint_basis),
-             8.5, height=4.5)
+    if prov.snapshot is not None:
+        text = _("Data: lake snapshot {snapshot}. The same command with --snapshot {snapshot} "
+                 "renders this report again from exactly the same data.").format(
+            snapshot=prov.snapshot)
+    else:
+        text = _("Data fingerprint: {fingerprint} (md5 of items|newest collected|mentions|"
+                 "positive|negative = {basis})").format(fingerprint=prov.fingerprint,
+                                                       basis=prov.fingerprint_basis)
+    pdf.para(text, 8.5, height=4.5)
     pdf.ln(1)
     pdf.set_font(FONT, "B", 9)
     pdf.cell(0, 6, _("Brand queries"), new_x="LMARGIN", new_y="NEXT")

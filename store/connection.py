@@ -124,7 +124,8 @@ def open_lake(target: str, read_only: bool, patience: float | None = None):
         con = lake.connect(target, settings=settings)
     except lake.LakeError as exc:
         raise StoreError(str(exc)) from exc
-    if read_only:
+    # A lake pinned to a past snapshot is read-only: its schema is what it was then.
+    if read_only or lake.pinned(target) is not None:
         if current_version(con) == 0:
             con.close()
             raise DatabaseMissing(f"no Veille data in the lake {lake.describe(target)}: run "

@@ -112,9 +112,21 @@ def edits_path(db: Path | str) -> Path | str:
     return db.with_name(f"{db.stem}.edits.duckdb")
 
 
+EDIT_TABLES = ("sentiment_corrections", "tags", "answered", "states", "saved_views")
+
+
 def _has_edits(db: Path | str) -> bool:
-    """False when nobody can have edited anything yet (no sidecar file); a lake always may."""
-    return lake.is_lake(db) or edits_path(db).exists()
+    """False when nobody can have edited anything yet (no sidecar file, or a lake read at a
+    snapshot older than its first edit); a lake read now always may."""
+    if not lake.is_lake(db):
+        return edits_path(db).exists()
+    if lake.pinned(db) is None:
+        return True
+    with reading(db) as con:
+        found = con.execute("SELECT count(DISTINCT table_name) FROM duckdb_tables() "
+                            "WHERE table_name IN (SELECT unnest(?))",
+                            [list(EDIT_TABLES)]).fetchone()[0]
+    return found == len(EDIT_TABLES)
 
 
 def _connect(path: Path | str, read_only: bool,
@@ -122,8 +134,9 @@ def _connect(path: Path | str, read_only: bool,
     if lake.is_lake(path):
         # The edits' tables live in the lake beside the data; a lake has no file lock.
         con = open_connection(path, read_only=False)
-        for statement in SCHEMA:
-            con.execute(statement)
+        if lake.pinned(path) is None:  # a past snapshot is read as it was
+            for statement in SCHEMA:
+                con.execute(statement)
         return con
     # Another thread of this process may hold the file in the other mode: that passes as fast.
     con = connect_retrying(path, read_only, patience, what="edits file",

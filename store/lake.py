@@ -8,7 +8,8 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -78,15 +79,18 @@ def data_path() -> str | None:
 
 # One DuckDB instance per process and lake: loading the extensions and attaching the catalog
 # takes over a second, far too long for every page read, and a lake has no file lock to free.
-_instances: dict[tuple[int, str, str | None], duckdb.DuckDBPyConnection] = {}
+_instances: dict[tuple[int, str, str | None, int | None], duckdb.DuckDBPyConnection] = {}
+# Lakes this process reads as they were at a past snapshot (see :func:`at_snapshot`).
+_pins: dict[str, int] = {}
 _migrated: set[tuple[int, str, str | None]] = set()
 _lock = threading.Lock()
 
 
 def _instance(target: str, settings: dict[str, str]) -> tuple[tuple, duckdb.DuckDBPyConnection]:
     where = data_path()
+    version = _pins.get(target)
     # The pid keeps a forked child from using its parent's instance.
-    key = (os.getpid(), target, where)
+    key = (os.getpid(), target, where, version)
     with _lock:
         base = _instances.get(key)
         if base is None:
@@ -98,7 +102,7 @@ def _instance(target: str, settings: dict[str, str]) -> tuple[tuple, duckdb.Duck
                     base.execute(f"LOAD {literal(str(extension_file(name)))}")
                 if (where or "").startswith("s3://"):
                     _object_storage(base)
-                _attach(base, target, where)
+                _attach(base, target, where, version)
             except duckdb.Error as exc:
                 base.close()
                 hint = (f" (set {DATA_PATH_ENV} to the folder for its data files)"
@@ -136,8 +140,12 @@ def _object_storage(base: duckdb.DuckDBPyConnection) -> None:
     base.execute(f"CREATE OR REPLACE SECRET veille_s3 (TYPE s3, {options})")
 
 
-def _attach(base: duckdb.DuckDBPyConnection, target: str, where: str | None) -> None:
-    options = f" (DATA_PATH {literal(where)})" if where else ""
+def _attach(base: duckdb.DuckDBPyConnection, target: str, where: str | None,
+            version: int | None = None) -> None:
+    settings = [f"DATA_PATH {literal(where)}"] if where else []
+    if version is not None:
+        settings.append(f"SNAPSHOT_VERSION {int(version)}")
+    options = f" ({', '.join(settings)})" if settings else ""
     for attempt in range(10):
         try:
             base.execute(f"ATTACH {literal(target)} AS {ALIAS}{options}")
@@ -162,19 +170,55 @@ def connect(target: Path | str, *, settings: dict[str, str] | None = None) -> La
 
 
 def snapshot(target: Path | str) -> int | None:
-    """The id of the lake's latest snapshot (it grows with every commit), None before any or
-    when the lake cannot be read (the read that follows says why)."""
+    """The id of the snapshot this process reads ``target`` at: the latest (it grows with every
+    commit) unless :func:`at_snapshot` pinned another; None before any or when the lake cannot
+    be read (the read that follows says why)."""
+    if str(target) in _pins:
+        return _pins[str(target)]
+    return _snapshot_ids(target)[1]
+
+
+def _snapshot_ids(target: Path | str) -> tuple[int | None, int | None]:
+    """The first and latest snapshot ids the lake still keeps."""
     try:
         con = connect(target)
     except LakeError:
-        return None
+        return None, None
     try:
-        return con.execute(f"SELECT max(snapshot_id) FROM __ducklake_metadata_{ALIAS}."
-                           "ducklake_snapshot").fetchone()[0]
+        return con.execute(f"SELECT min(snapshot_id), max(snapshot_id) FROM "
+                           f"__ducklake_metadata_{ALIAS}.ducklake_snapshot").fetchone()
     except duckdb.Error:
-        return None
+        return None, None
     finally:
         con.close()
+
+
+def pinned(target: Path | str) -> int | None:
+    """The snapshot :func:`at_snapshot` pinned ``target`` to in this process, if any."""
+    return _pins.get(str(target))
+
+
+@contextmanager
+def at_snapshot(target: Path | str, version: int | None = None) -> Iterator[int]:
+    """Within the block, every connection this process opens to ``target`` reads it as it
+    was at snapshot ``version`` (default: the latest now), read-only, whatever other writers
+    commit meanwhile. Yields the snapshot id.
+
+    Raises :class:`LakeError` when the lake keeps no such snapshot.
+    """
+    key = str(target)
+    first, latest = _snapshot_ids(key)
+    if version is None:
+        version = latest
+    if version is None or first is None or not first <= version <= latest:
+        kept = f"it keeps snapshots {first} to {latest}" if first is not None else \
+            "it has none"
+        raise LakeError(f"the lake {describe(key)} has no snapshot {version} ({kept})")
+    _pins[key] = version
+    try:
+        yield version
+    finally:
+        _pins.pop(key, None)
 
 
 def needs_migration(target: Path | str) -> bool:

@@ -4,6 +4,8 @@ watch collected into a lake holds what it holds in a file, and the app reads it.
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -385,3 +387,44 @@ def test_the_derived_tables_are_refreshed_by_one_process_at_a_time(lake_target, 
     assert proc.returncode == 0, err
     assert lake_rows(lake_target, "SELECT count(*) FROM daily_terms")[0][0] > 0
     assert lake_rows(lake_target, f"SELECT count(*) FROM {lake.LEASES_TABLE}") == [(0,)]
+
+
+def report(target: str, config: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reports", "pdf", "--db", target, "--config",
+                           str(config), "--view", "overview", "--out", str(out), *extra],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def report_text(path: Path) -> str:
+    """The PDF's text without the moment it was generated."""
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return re.sub(r"Generated .*", "", text)
+
+
+@pytest.mark.skipif(images.browser_path() is None or shutil.which("pdftotext") is None,
+                    reason="needs chromium and poppler-utils (make os-deps)")
+def test_a_report_from_a_lake_names_its_snapshot_and_renders_again_from_it(lake_target,
+                                                                           tmp_path):
+    config = write_two_source_watch(tmp_path, items=300)
+    collect(config, lake_target, "--source", "a")
+    first = report(lake_target, config, tmp_path / "first.pdf")
+    assert first.returncode == 0, first.stderr
+    text = report_text(tmp_path / "first.pdf")
+    snapshot = re.search(r"lake snapshot (\d+)", text).group(1)
+    assert f"--snapshot {snapshot}" in text.replace("\n", " ")
+    collect(config, lake_target, "--source", "b")  # twice the items since
+    now = report(lake_target, config, tmp_path / "now.pdf")
+    assert now.returncode == 0, now.stderr
+    assert report_text(tmp_path / "now.pdf") != text
+    again = report(lake_target, config, tmp_path / "again.pdf", "--snapshot", snapshot)
+    assert again.returncode == 0, again.stderr
+    assert report_text(tmp_path / "again.pdf") == text
+    gone = report(lake_target, config, tmp_path / "x.pdf", "--snapshot", "999999")
+    assert gone.returncode == 1 and "has no snapshot 999999" in gone.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_file_has_no_snapshots_to_report_from(demo_db, demo_config, tmp_path):
+    done = report(str(demo_db), demo_config, tmp_path / "x.pdf", "--snapshot", "3")
+    assert done.returncode == 2 and "keeps no snapshots" in done.stderr
