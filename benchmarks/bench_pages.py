@@ -166,12 +166,11 @@ def main() -> None:
             print(f"| {name} | {seconds:.1f} |")
         print(f"| total | {sum(s for _, s in steps):.1f} |\n", flush=True)
 
-    import duckdb
+    from store.connection import reading
 
-    con = duckdb.connect(str(args.db), read_only=True)
-    items, mentions = con.execute(
-        "SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM mentions)").fetchone()
-    con.close()
+    with reading(args.db) as con:
+        items, mentions = con.execute(
+            "SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM mentions)").fetchone()
     print(f"{items:,} items, {mentions:,} mentions; load average "
           f"{os.getloadavg()[0]:.1f} at start", flush=True)
 

@@ -169,16 +169,18 @@ def test_a_copy_never_lands_on_a_store_that_holds_data(lake_target, demo_db):
         db_rows(demo_db, "SELECT count(*) FROM items")
 
 
-def write_two_source_watch(folder: Path, items: int) -> Path:
-    """A watch of two file sources, ``a`` and ``b``, each a different demo draw with ids of
-    its own (so neither source's items can replace the other's)."""
+def write_two_source_watch(folder: Path, items: int, names: tuple[str, ...] = ("a", "b")
+                           ) -> Path:
+    """A watch of file sources (two, ``a`` and ``b``, unless ``names`` says otherwise), each a
+    different demo draw of ``items`` with ids of its own (so no source's items can replace
+    another's)."""
     from datetime import date
 
     from collectors.demo import generate
 
     head = (ROOT / "watch.toml").read_text(encoding="utf-8").split("[[sources]]", 1)[0]
     sources = ""
-    for name, seed in (("a", 1), ("b", 2)):
+    for seed, name in enumerate(names, start=1):
         with open(folder / f"{name}.jsonl", "w", encoding="utf-8") as out:
             for item in generate(items, seed=seed, end=date(2026, 6, 30), source=name):
                 out.write(json.dumps({
