@@ -1,5 +1,5 @@
-"""The store's command line: ``python -m store info [--db PATH] [--json]`` and
-``python -m store copy --from STORE --to STORE``."""
+"""The store's command line: ``python -m store info [--db PATH] [--json]``,
+``python -m store copy --from STORE --to STORE`` and ``python -m store maintain --db LAKE``."""
 
 from __future__ import annotations
 
@@ -99,6 +99,23 @@ def copy(source: str, target: str, progress: bool) -> int:
     return 0
 
 
+def maintain(db: str, keep_days: float) -> int:
+    """Compact the lake ``db``; print its files and snapshots before and after."""
+    if not lake.is_lake(db):
+        print(f"error: {db} is a DuckDB file, which needs no maintenance; `store maintain` "
+              "compacts a lake (ducklake:postgres:<conninfo>)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        before, after = lake.maintain(db, keep_days)
+    except (StoreError, lake.LakeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"data files: {before['files']:,} -> {after['files']:,} "
+          f"({before['bytes'] / 1e6:,.1f} MB -> {after['bytes'] / 1e6:,.1f} MB)")
+    print(f"snapshots kept: {before['snapshots']:,} -> {after['snapshots']:,}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the command; return the exit code."""
     parser = argparse.ArgumentParser(prog="python -m store",
@@ -115,7 +132,15 @@ def main(argv: list[str] | None = None) -> int:
     cmd.add_argument("--to", dest="target", required=True,
                      help="a new DuckDB file or an empty ducklake:postgres:<conninfo> lake")
     cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    cmd = sub.add_parser("maintain", help="compact a lake: merge small files, forget old "
+                                          "snapshots, delete the files nobody needs")
+    cmd.add_argument("--db", default=None, help="the lake (default: $VEILLE_DB)")
+    cmd.add_argument("--keep-days", type=float, default=lake.KEEP_DAYS,
+                     help="keep the snapshots of the last N days readable, for reports "
+                          f"rendered again with --snapshot (default {lake.KEEP_DAYS:g})")
     args = parser.parse_args(argv)
+    if args.command == "maintain":
+        return maintain(str(args.db or default_db_path()), args.keep_days)
     if args.command == "copy":
         return copy(args.source or str(default_db_path()), args.target, not args.quiet)
     db = args.db or default_db_path()

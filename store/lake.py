@@ -289,6 +289,49 @@ def claim(con: Any) -> None:
         con.execute(f"UPDATE {WRITES_TABLE} SET writes = writes + 1")
 
 
+# How long `store maintain` keeps past snapshots readable (reports re-rendered with
+# --snapshot) by default: a week, the time between two weekly reports.
+KEEP_DAYS = 7.0
+
+
+def footprint(con: Any) -> dict[str, int]:
+    """The lake's current data files (count and bytes) and the snapshots it keeps."""
+    meta = f"__ducklake_metadata_{ALIAS}"
+    files, size = con.execute(f"SELECT count(*), coalesce(sum(file_size_bytes), 0) FROM "
+                              f"{meta}.ducklake_data_file WHERE end_snapshot IS NULL").fetchone()
+    snapshots = con.execute(f"SELECT count(*) FROM {meta}.ducklake_snapshot").fetchone()[0]
+    return {"files": int(files), "bytes": int(size), "snapshots": int(snapshots)}
+
+
+def maintain(target: Path | str, keep_days: float = KEEP_DAYS) -> tuple[dict, dict]:
+    """Compact the lake ``target``: merge its small data files (every collector batch writes
+    its own), forget the snapshots older than ``keep_days`` and delete the files only those
+    needed. Returns its :func:`footprint` before and after.
+
+    Safe beside running collectors and app servers: each step is its own commit, run again
+    when another writer's commit clashes with it.
+    """
+    import datetime as dt
+
+    con = connect(target)
+    try:
+        before = footprint(con)
+        name = literal(ALIAS)
+        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=keep_days)
+        # Not ducklake_flush_inlined_data: with the 1.5.5 extension, a process that had read
+        # the lake before the flush then failed every read of the flushed tables (an internal
+        # error in DuckLakeInlinedDataReader), so an app server would break; small commits
+        # stay inlined in the catalog, where they cost no file.
+        for step in (f"CALL ducklake_merge_adjacent_files({name})",
+                     f"CALL ducklake_expire_snapshots({name}, older_than => "
+                     f"{literal(cutoff.isoformat())}::TIMESTAMPTZ)",
+                     f"CALL ducklake_cleanup_old_files({name}, cleanup_all => true)"):
+            retrying(con, lambda step=step: con.execute(step).fetchall())
+        return before, footprint(con)
+    finally:
+        con.close()
+
+
 def close_all() -> None:
     """Close every lake instance this process opened (tests, and before a fork)."""
     with _lock:

@@ -430,3 +430,39 @@ def test_a_report_from_a_lake_names_its_snapshot_and_renders_again_from_it(lake_
 def test_a_file_has_no_snapshots_to_report_from(demo_db, demo_config, tmp_path):
     done = report(str(demo_db), demo_config, tmp_path / "x.pdf", "--snapshot", "3")
     assert done.returncode == 2 and "keeps no snapshots" in done.stderr
+
+
+def store_maintain(target: str, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "store", "maintain", "--db", target, *extra],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_maintaining_a_lake_merges_its_files_and_forgets_old_snapshots_only(lake_target,
+                                                                            tmp_path):
+    # Each batch of 5,000 items writes its own files: three per source.
+    config = write_two_source_watch(tmp_path, items=12_000)
+    collect(config, lake_target, "--source", "a")
+    collect(config, lake_target, "--source", "b")
+    before = lake_rows(lake_target, ITEMS), lake_rows(lake_target, MENTIONS)
+    files_of_items = (f"SELECT count(*) FROM __ducklake_metadata_{lake.ALIAS}.ducklake_data_file "
+                      f"f JOIN __ducklake_metadata_{lake.ALIAS}.ducklake_table t USING (table_id) "
+                      "WHERE t.table_name = 'items' AND f.end_snapshot IS NULL "
+                      "AND t.end_snapshot IS NULL")
+    scattered = lake_rows(lake_target, files_of_items)[0][0]
+    first = lake.snapshot(lake_target)
+    kept = store_maintain(lake_target)  # a week of snapshots kept: all of these
+    assert kept.returncode == 0, kept.stderr
+    assert "data files:" in kept.stdout and "snapshots kept:" in kept.stdout
+    assert scattered >= 6 and lake_rows(lake_target, files_of_items)[0][0] < scattered
+    assert (lake_rows(lake_target, ITEMS), lake_rows(lake_target, MENTIONS)) == before
+    with lake.at_snapshot(lake_target, first):  # still readable as it was
+        assert lake_rows(lake_target, "SELECT count(*) FROM items") == [(len(before[0]),)]
+    forgot = store_maintain(lake_target, "--keep-days", "0")
+    assert forgot.returncode == 0, forgot.stderr
+    snapshots = re.search(r"snapshots kept: ([\d,]+) -> ([\d,]+)", forgot.stdout).groups()
+    assert snapshots[1] == "1" and snapshots[0] != "1"
+    assert (lake_rows(lake_target, ITEMS), lake_rows(lake_target, MENTIONS)) == before
+    with pytest.raises(lake.LakeError, match=f"no snapshot {first}"):
+        with lake.at_snapshot(lake_target, first):
+            pass
+    assert "needs no maintenance" in store_maintain(str(tmp_path / "x.duckdb")).stderr
