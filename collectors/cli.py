@@ -24,7 +24,14 @@ from collectors.runner import (
     run,
     run_source,
 )
-from config import ConfigError, Watch, default_config_path, default_db_path, load_watch
+from config import (
+    ConfigError,
+    Watch,
+    default_config_path,
+    default_db_path,
+    load_watch,
+    store_target,
+)
 from i18n.catalog import gettext, resolve_language
 from i18n.formats import number
 from store import StoreError, scheduler, store_exists, writing
@@ -52,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--config", type=Path, default=None,
                          help="watch file (default: $VEILLE_CONFIG or ./watch.toml)")
         if name != "check":
-            cmd.add_argument("--db", type=Path, default=None,
+            cmd.add_argument("--db", type=store_target, default=None,
                              help="database file (default: $VEILLE_DB or data/veille.duckdb)")
         if name in ("retrain", "reanalyse"):
             pass

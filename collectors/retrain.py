@@ -19,7 +19,7 @@ from analysis.query import BrandMatcher
 from analysis.sentiment_model import LANGS, LinearModel, ModelError, fingerprint, shipped
 from analysis.sentiment_targets import portions
 from analysis.text import Doc
-from config import Watch
+from config import Watch, local_twin
 from i18n.catalog import gettext
 from i18n.formats import percent
 from store import reading, writing
@@ -66,7 +66,7 @@ class Outcome:
 
 def model_path(db: Path | str, lang: str) -> Path:
     """Where a watch's own model of ``lang`` lives: ``veille.sentiment-fr.npz`` beside the db."""
-    db = Path(db)
+    db = local_twin(db)
     return db.with_name(f"{db.stem}.sentiment-{lang}.npz")
 
 

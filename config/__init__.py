@@ -12,6 +12,8 @@ from config.watch import (
     default_db_path,
     load_ui,
     load_watch,
+    local_twin,
+    store_target,
 )
 
 __all__ = [
@@ -26,4 +28,6 @@ __all__ = [
     "default_db_path",
     "load_ui",
     "load_watch",
+    "local_twin",
+    "store_target",
 ]

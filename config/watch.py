@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
 import os
@@ -295,9 +296,32 @@ def default_config_path() -> Path:
     return Path(os.environ.get("VEILLE_CONFIG") or ROOT / "watch.toml")
 
 
-def default_db_path() -> Path:
-    """The database: ``VEILLE_DB`` if set, else ``data/veille.duckdb`` at the repository root."""
-    return Path(os.environ.get("VEILLE_DB") or ROOT / "data" / "veille.duckdb")
+# A store target naming a DuckLake rather than a file (store.lake.PREFIX): kept as text, since
+# a Path would fold the "//" of a postgresql:// URL in its conninfo.
+LAKE_PREFIX = "ducklake:"
+
+
+def store_target(text: str | Path) -> Path | str:
+    """A ``--db`` value or ``VEILLE_DB``: a lake's ``ducklake:…`` target unchanged, else the
+    DuckDB file's path."""
+    return str(text) if str(text).startswith(LAKE_PREFIX) else Path(text)
+
+
+def local_twin(db: Path | str) -> Path:
+    """The path the files kept beside a store are named after (its retrained models, the
+    scheduler's heartbeat, the app's collect lock): a DuckDB file itself; for a lake, a name
+    in ``data/`` made from a digest of its target, so no conninfo (nor its password) ever ends
+    up in a file name, and the "//" a Path folds gives the same name."""
+    if not str(db).startswith(LAKE_PREFIX):
+        return Path(db)
+    digest = hashlib.sha256(re.sub("/+", "/", str(db)).encode()).hexdigest()[:12]
+    return ROOT / "data" / f"lake-{digest}.duckdb"
+
+
+def default_db_path() -> Path | str:
+    """The database: ``VEILLE_DB`` if set (a file or a lake), else ``data/veille.duckdb`` at the
+    repository root."""
+    return store_target(os.environ.get("VEILLE_DB") or ROOT / "data" / "veille.duckdb")
 
 
 def load_watch(path: Path | str | None = None,

@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from config import ConfigError, default_config_path, default_db_path, load_watch
+from config import ConfigError, default_config_path, default_db_path, load_watch, store_target
 from i18n.catalog import LANGUAGES, resolve_language
 from notify.messages import trial_message
 from notify.send import send_logged
@@ -29,7 +29,7 @@ def parser() -> argparse.ArgumentParser:
     cmd.add_argument("target", help="the name of a [[notify]] target in watch.toml")
     cmd.add_argument("--config", type=Path, default=None,
                      help="watch.toml (default: VEILLE_CONFIG or watch.toml)")
-    cmd.add_argument("--db", type=Path, default=None,
+    cmd.add_argument("--db", type=store_target, default=None,
                      help="database (default: VEILLE_DB or data/veille.duckdb)")
     cmd.add_argument("--lang", choices=LANGUAGES, default=None,
                      help="the message's language (default: the watch's)")

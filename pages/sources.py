@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.query import QuerySyntaxError
-from config import ConfigError, default_config_path, load_watch
+from config import ConfigError, default_config_path, load_watch, local_twin
 from config.watch import ROOT, brand_query, update_brand
 from i18n.catalog import translator
 from i18n.formats import number
@@ -80,7 +80,8 @@ class Job:
         return self.returncode is None
 
 
-def _lock_path(db: Path) -> Path:
+def _lock_path(db: Path | str) -> Path:
+    db = local_twin(db)
     return db.with_name(f"{db.name}.collect.lock")
 
 

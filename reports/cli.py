@@ -9,7 +9,7 @@ from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
-from config import ConfigError, default_config_path, default_db_path, load_watch
+from config import ConfigError, default_config_path, default_db_path, load_watch, store_target
 from i18n.catalog import LANGUAGES, gettext, resolve_language, translator
 from reports import images, pdf
 from store import StoreError, lake, queries, store_exists
@@ -118,7 +118,7 @@ def parser(lang: str = "en") -> argparse.ArgumentParser:
                      help=_("keep items in this language code (repeat)"))
     cmd.add_argument("--view", action="append", default=[], choices=list(registry.KEYS),
                      help=_("views to include, in order (default: all)"))
-    cmd.add_argument("--db", type=Path, default=None,
+    cmd.add_argument("--db", type=store_target, default=None,
                      help=_("database (default: VEILLE_DB or data/veille.duckdb)"))
     cmd.add_argument("--config", type=Path, default=None,
                      help=_("watch.toml for the brand queries (default: VEILLE_CONFIG or "
@@ -135,7 +135,7 @@ def parser(lang: str = "en") -> argparse.ArgumentParser:
                       "[[digests]] entry names."))
     send.add_argument("--digest", required=True, help=_("the digest's name in watch.toml"))
     send.add_argument("--slot", default=None, help=argparse.SUPPRESS)  # the scheduler's turn
-    send.add_argument("--db", type=Path, default=None,
+    send.add_argument("--db", type=store_target, default=None,
                       help=_("database (default: VEILLE_DB or data/veille.duckdb)"))
     send.add_argument("--config", type=Path, default=None,
                       help=_("watch.toml (default: VEILLE_CONFIG or watch.toml)"))

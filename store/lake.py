@@ -44,9 +44,16 @@ def is_lake(target: Path | str | None) -> bool:
     return target is not None and str(target).startswith(PREFIX)
 
 
+def target_text(target: Path | str) -> str:
+    """``target`` as text, with the "//" of a ``postgresql://`` URL that a Path folded put back."""
+    return re.sub(r"^(ducklake:postgres:postgres(?:ql)?):/(?=[^/])", r"\1://", str(target))
+
+
 def describe(target: Path | str) -> str:
-    """``target`` with any password in its conninfo masked, for messages and ``store info``."""
-    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", str(target))
+    """``target`` with any password in its conninfo (``password=…`` or a URL's
+    ``user:password@``) masked, for messages and ``store info``."""
+    text = re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", target_text(target))
+    return re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
 
 
 def extension_file(name: str) -> Path:
@@ -163,18 +170,18 @@ def connect(target: Path | str, *, settings: dict[str, str] | None = None) -> La
 
     Close it when done: that closes the cursor, never the shared instance.
     """
-    _, base = _instance(str(target), settings or {})
+    _, base = _instance(target_text(target), settings or {})
     cursor = base.cursor()
     cursor.execute(f"USE {ALIAS}")
-    return LakeConnection(cursor, str(target))
+    return LakeConnection(cursor, target_text(target))
 
 
 def snapshot(target: Path | str) -> int | None:
     """The id of the snapshot this process reads ``target`` at: the latest (it grows with every
     commit) unless :func:`at_snapshot` pinned another; None before any or when the lake cannot
     be read (the read that follows says why)."""
-    if str(target) in _pins:
-        return _pins[str(target)]
+    if target_text(target) in _pins:
+        return _pins[target_text(target)]
     return _snapshot_ids(target)[1]
 
 
@@ -195,7 +202,7 @@ def _snapshot_ids(target: Path | str) -> tuple[int | None, int | None]:
 
 def pinned(target: Path | str) -> int | None:
     """The snapshot :func:`at_snapshot` pinned ``target`` to in this process, if any."""
-    return _pins.get(str(target))
+    return _pins.get(target_text(target))
 
 
 @contextmanager
@@ -206,7 +213,7 @@ def at_snapshot(target: Path | str, version: int | None = None) -> Iterator[int]
 
     Raises :class:`LakeError` when the lake keeps no such snapshot.
     """
-    key = str(target)
+    key = target_text(target)
     first, latest = _snapshot_ids(key)
     if version is None:
         version = latest
@@ -223,12 +230,12 @@ def at_snapshot(target: Path | str, version: int | None = None) -> Iterator[int]
 
 def needs_migration(target: Path | str) -> bool:
     """True until this process has migrated ``target`` once (every later writer skips it)."""
-    return (os.getpid(), str(target), data_path()) not in _migrated
+    return (os.getpid(), target_text(target), data_path()) not in _migrated
 
 
 def mark_migrated(target: Path | str) -> None:
     """Record that this process brought ``target``'s schema up to date."""
-    _migrated.add((os.getpid(), str(target), data_path()))
+    _migrated.add((os.getpid(), target_text(target), data_path()))
 
 
 def is_conflict(exc: BaseException) -> bool:

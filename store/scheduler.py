@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from config.watch import local_twin
+
 STALE = timedelta(seconds=30)  # a heartbeat older than this: the scheduler has stopped
 
 
@@ -27,7 +29,8 @@ class SchedulerStatus:
 
 def heartbeat_path(db: Path | str) -> Path:
     """The heartbeat file beside the database: ``veille.duckdb`` → ``veille.scheduler.json``."""
-    db = Path(db)
+    db = local_twin(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
     return db.with_name(f"{db.stem}.scheduler.json")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from charts.colors import brand_colors
+from config import store_target
 from i18n.catalog import translator
 from store import queries
 from store.filters import Filters
@@ -31,7 +32,7 @@ class View:
     language ("en", "fr"): every title, number and date a builder writes is in it.
     """
 
-    db: Path
+    db: Path | str
     info: DataInfo
     filters: Filters
     previous: Filters | None
@@ -63,7 +64,7 @@ def view_for(db: Path | str, info: DataInfo, brands: pd.DataFrame, choices: flt.
     shown, previous = flt.describe(choices, chosen, options, lang)
     own = next((str(n) for n, o in zip(brands["name"], brands["own"], strict=True) if o), None)
     return View(
-        db=Path(db), info=info, filters=chosen, previous=chosen.previous(),
+        db=store_target(db), info=info, filters=chosen, previous=chosen.previous(),
         period_text=shown, previous_text=previous, colors=brand_colors(brands), own=own,
         grain=flt.grain_for(chosen, options),
         dimensions_text=flt.describe_dimensions(choices, lang), lang=lang)

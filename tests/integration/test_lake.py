@@ -466,3 +466,15 @@ def test_maintaining_a_lake_merges_its_files_and_forgets_old_snapshots_only(lake
         with lake.at_snapshot(lake_target, first):
             pass
     assert "needs no maintenance" in store_maintain(str(tmp_path / "x.duckdb")).stderr
+
+
+def test_a_lake_catalog_can_be_named_by_a_postgresql_url(postgres_server, demo_config,
+                                                         demo_db, tmp_path, monkeypatch):
+    settings = dict(part.split("=", 1) for part in postgres_server.new_database().split())
+    url = (f"postgresql://{settings['user']}@{settings['host']}:{settings['port']}/"
+           f"{settings['dbname']}")
+    monkeypatch.setenv(lake.DATA_PATH_ENV, str(tmp_path / "data"))
+    target = lake.PREFIX + "postgres:" + url
+    collect(demo_config, target)
+    assert lake_rows(target, ITEMS) == db_rows(demo_db, ITEMS)
+    assert store_info(target)["path"] == target

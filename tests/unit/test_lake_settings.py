@@ -25,3 +25,20 @@ def test_amazon_s3_itself_needs_no_endpoint_and_a_session_token_is_passed_on():
 def test_a_password_in_a_lake_target_is_masked():
     assert describe("ducklake:postgres:dbname=v password='a b' host=h") == (
         "ducklake:postgres:dbname=v password=*** host=h")
+
+
+def test_a_postgresql_url_keeps_its_slashes_and_hides_its_password():
+    from pathlib import Path
+
+    from config import local_twin, store_target
+    from store.lake import target_text
+
+    url = "ducklake:postgres:postgresql://veille:s3cret@db.lan:5432/acme"
+    assert store_target(url) == url
+    assert target_text(Path(url)) == url  # a Path folds "//"; the lake puts it back
+    assert describe(url) == "ducklake:postgres:postgresql://veille:***@db.lan:5432/acme"
+    # Files kept beside a lake are named after a digest: no conninfo, no password in a name.
+    twin = local_twin(url)
+    assert twin == local_twin(Path(url)) and "s3cret" not in str(twin)
+    assert twin.parent.name == "data" and twin.name.startswith("lake-")
+    assert local_twin("data/veille.duckdb") == Path("data/veille.duckdb")
