@@ -236,7 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _write_pdf(args: argparse.Namespace, db: Path, config: Path, views: list[str],
+def _write_pdf(args: argparse.Namespace, db: Path | str, config: Path, views: list[str],
                lang: str) -> int:
     """Build the PDF ``args`` ask for from ``db`` and write it; print what was written."""
     _ = translator(lang)
