@@ -29,7 +29,8 @@ def info(db: Path | str) -> dict:
     """
     with reading(db) as con:
         version = current_version(con)
-        shaped = ({"shape": "lake", "path": lake.describe(db), "bytes": _lake_bytes(con)}
+        shaped = ({"shape": "lake", "path": lake.describe(db),
+                   "bytes": lake.footprint(con)["bytes"]}
                   if lake.is_lake(db) else
                   {"shape": "file", "path": str(db), "bytes": Path(db).stat().st_size})
         out = shaped | {"schema_version": version, "schema_latest": LATEST}
@@ -47,14 +48,6 @@ def info(db: Path | str) -> dict:
                   "sources": int(sources), "brands": int(brands),
                   "newest_item": newest.isoformat() if newest else None,
                   "watch": watch[0] if watch else None}
-
-
-def _lake_bytes(con) -> int:
-    """The size of the lake's current data files, as its catalog records them."""
-    row = con.execute(f"SELECT coalesce(sum(file_size_bytes), 0) FROM "
-                      f"__ducklake_metadata_{lake.ALIAS}.ducklake_data_file "
-                      "WHERE end_snapshot IS NULL").fetchone()
-    return int(row[0])
 
 
 def _lines(found: dict) -> list[str]:
