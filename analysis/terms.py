@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -34,25 +35,32 @@ def words(text: str) -> list[list[str]]:
     text = _URL.sub(" . ", text)
     out: list[list[str]] = []
     for clause in _CLAUSE.split(text):
-        row: list[str | None] = []
-        for raw in _WORD.findall(clause):
-            if raw[0] == "@":
-                row.append(None)
-                continue
-            word = _ELISION.sub("", raw.lower().replace("\u2019", "'"))
-            if word.endswith("'s"):
-                word = word[:-2]
-            if not any(c.isalpha() for c in word):
-                row.append(None)
-                continue
-            row.append(word)
+        row = [_clean(raw) for raw in _WORD.findall(clause)]
         if row:
             out.append(row)
     return out
 
 
-def _stop(word: str | None) -> bool:
-    return word is None or len(word) < 2 or normalize(word) in STOPWORDS
+# Words repeat (Zipf): cleaning and folding each distinct one once is most of the speed of a
+# refresh over millions of items. The caches are bounded; a miss only costs the work.
+@lru_cache(maxsize=1 << 17)
+def _clean(raw: str) -> str | None:
+    """A word as :func:`words` gives it, or None for a handle or a word with no letter."""
+    if raw[0] == "@":
+        return None
+    word = _ELISION.sub("", raw.lower().replace("\u2019", "'"))
+    if word.endswith("'s"):
+        word = word[:-2]
+    if not any(c.isalpha() for c in word):
+        return None
+    return word
+
+
+@lru_cache(maxsize=1 << 17)
+def _folded(word: str) -> tuple[str, bool]:
+    """The folded form of a cleaned word, and whether it is too short or a stopword."""
+    folded = normalize(word)
+    return folded, len(word) < 2 or folded in STOPWORDS
 
 
 def terms(text: str, exclude: Iterable[str] = ()) -> set[str]:
@@ -64,15 +72,20 @@ def terms(text: str, exclude: Iterable[str] = ()) -> set[str]:
     (stopwords may sit inside: ``"coupure de réseau"``) and which holds no excluded word.
     Phrases are joined by single spaces; everything keeps its accents, in lower case.
     """
-    banned = set(exclude)
+    banned = exclude if isinstance(exclude, (set, frozenset)) else set(exclude)
     found: set[str] = set()
     for clause in words(text):
-        folded = [None if w is None else normalize(w) for w in clause]
-        # A hashtag of a name ("#opalia") is the name.
-        named = [f is not None and (f in banned or f.lstrip("#") in banned) for f in folded]
-        keep = [not _stop(w) and not b for w, b in zip(clause, named, strict=True)]
-        blocked = [w is None or b for w, b in zip(clause, named, strict=True)]
         size = len(clause)
+        keep = [False] * size
+        blocked = [True] * size
+        for i, word in enumerate(clause):
+            if word is None:
+                continue
+            folded, stop = _folded(word)
+            # A hashtag of a name ("#opalia") is the name.
+            named = folded in banned or folded.lstrip("#") in banned
+            keep[i] = not stop and not named
+            blocked[i] = named
         for i in range(size):
             if not keep[i]:
                 continue

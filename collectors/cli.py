@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from analysis import workers
 from collectors import REGISTRY, kind_options
 from collectors.progress import JSON, Progress
 from collectors.retrain import due as retraining_due
@@ -81,6 +82,21 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the command; return the process exit code."""
     args = _parser().parse_args(argv)
+    try:
+        processes = workers.cores()
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    workers.allow(processes)
+    try:
+        return _command(args)
+    finally:
+        workers.close()
+        workers.allow(1)
+
+
+def _command(args: argparse.Namespace) -> int:
+    """Run the parsed command; the worker processes of a long run are allowed meanwhile."""
     # SIGTERM (cron, systemd, a parent process) stops as politely as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import partial
 
+from analysis import workers
 from analysis.language import detect_language
 from analysis.query import BrandMatcher
 from analysis.sentiment_model import LinearModel, score_batch
@@ -35,10 +37,15 @@ class Analyser:
         ``models`` are the watch's own sentiment models (adapted from its corrections), by
         language; the shipped ones serve the languages it lacks.
         """
+        self.brands = list(brands)
         self.queries = {b.name: b.compiled for b in brands if b.compiled is not None}
         self.matcher = BrandMatcher(self.queries)
         self.models = models
         self.own_authors = own_authors(brands)
+
+    def __reduce__(self):
+        # Sent to worker processes as what it is made of: the matcher's closures are rebuilt.
+        return (Analyser, (self.brands, self.models))
 
     def mark_own(self, item: Item) -> None:
         """Mark ``item`` as a brand's own voice when a brand's own account wrote it.
@@ -54,8 +61,19 @@ class Analyser:
 
     def rows(self, items: Iterable[Item], source: str, collected_at: datetime
              ) -> tuple[list[tuple], list[tuple]]:
-        """Analyse ``items`` (already stamped with their ids) and return (items, mentions) rows."""
-        items = list(items)
+        """Analyse ``items`` (already stamped with their ids) and return (items, mentions) rows.
+
+        A long batch is shared with worker processes when the run allows them
+        (:mod:`analysis.workers`); the rows are the same, in the same order, either way.
+        """
+        parts = workers.split_map(partial(_analyse, source=source, collected_at=collected_at),
+                                  list(items), self)
+        return ([row for part in parts for row in part[0]],
+                [row for part in parts for row in part[1]])
+
+    def analyse(self, items: list[Item], source: str, collected_at: datetime
+                ) -> tuple[list[tuple], list[tuple]]:
+        """Like :meth:`rows`, all in this process (what each worker runs on its part)."""
         texts = [f"{item.title}\n{item.text}" if item.title else (item.text or "")
                  for item in items]
         langs = [item.lang or detect_language(full) for item, full in zip(items, texts,
@@ -82,6 +100,12 @@ class Analyser:
             mention_rows.extend((item_id, brand, about, name, published, source, item.kind, lang)
                                 for brand, about, name in brands)
         return item_rows, mention_rows
+
+
+def _analyse(analyser: Analyser, items: list[Item], source: str, collected_at: datetime
+             ) -> tuple[list[tuple], list[tuple]]:
+    """The rows of one part of a batch: module-level, so a worker process can run it."""
+    return analyser.analyse(items, source, collected_at)
 
 
 def _extras(item: Item) -> tuple:

@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis import stories as S
+from analysis import workers
 from store import facts
 from store.connection import reading
 from store.filters import Filters
@@ -80,11 +81,10 @@ def _latest(current: datetime | None, rows: list[dict]) -> datetime | None:
 
 def _assign(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
     """Group one time-ordered chunk and store its stories, signatures and band keys."""
-    signed = []
-    for row in rows:
-        text = "\n".join(p for p in (row["title"], row["text"]) if p)
-        sig = S.signature(text)
-        signed.append((row, sig, S.band_keys(sig) if sig is not None else []))
+    texts = ["\n".join(p for p in (row["title"], row["text"]) if p) for row in rows]
+    # Signing is pure Python and numpy per item: a chunk is shared with worker processes.
+    signed = [(row, sig, keys) for row, (sig, keys) in zip(
+        rows, (pair for part in workers.split_map(_sign, texts) for pair in part), strict=True)]
     index = _known(con, rows, signed)
     out_stories, out_sigs, out_bands = [], [], []
     for row, sig, keys in signed:
@@ -130,6 +130,15 @@ def _assign(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
         for name in names:
             con.unregister(name)
     return len(rows)
+
+
+def _sign(_context: None, texts: list[str]) -> list[tuple]:
+    """``(signature, band keys)`` of each text; ``(None, [])`` for a text too short to sign."""
+    out = []
+    for text in texts:
+        sig = S.signature(text)
+        out.append((sig, S.band_keys(sig) if sig is not None else []))
+    return out
 
 
 def _known(con: duckdb.DuckDBPyConnection, rows: list[dict], signed: list) -> S.StoryIndex:

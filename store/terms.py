@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from analysis import workers
 from analysis.query import QuerySyntaxError, compile_query
 from analysis.terms import brand_words, distinctive, emerging, terms
 from analysis.topics import fit_topics
@@ -93,15 +94,11 @@ def _refresh_days(con: duckdb.DuckDBPyConnection, days: list[date], banned: set[
           AND m.published_at >= ? AND m.published_at < ?
           AND CAST(i.published_at AS DATE) IN (SELECT day FROM terms_chunk)
     """, [lo, hi, lo, hi]).fetchall()
-    seen: dict[str, set[str]] = {}
-    counts: Counter = Counter()
-    for item_id, day, brand, lang, title, text in rows:
-        found = seen.get(item_id)
-        if found is None:
-            full = f"{title}\n{text}" if title else (text or "")
-            found = seen[item_id] = terms(full, banned)
-        for term in found:
-            counts[(day, brand, lang, term)] += 1
+    # Extracting terms is the Python-heavy part: long chunks are shared with worker processes.
+    parts = workers.split_map(_count, rows, frozenset(banned))
+    counts = parts[0]
+    for part in parts[1:]:
+        counts.update(part)
     keys = list(counts)
     table = pa.table({
         "day": pa.array([k[0] for k in keys], pa.date32()),
@@ -130,6 +127,20 @@ def _refresh_days(con: duckdb.DuckDBPyConnection, days: list[date], banned: set[
     finally:
         con.unregister("terms_new")
         con.unregister("terms_chunk")
+
+
+def _count(banned: frozenset[str], rows: list[tuple]) -> Counter:
+    """Mentions holding each ``(day, brand, lang, term)`` among ``rows`` (one per mention)."""
+    seen: dict[str, set[str]] = {}
+    counts: Counter = Counter()
+    for item_id, day, brand, lang, title, text in rows:
+        found = seen.get(item_id)
+        if found is None:
+            full = f"{title}\n{text}" if title else (text or "")
+            found = seen[item_id] = terms(full, banned)
+        for term in found:
+            counts[(day, brand, lang, term)] += 1
+    return counts
 
 
 def refresh_topics(con: duckdb.DuckDBPyConnection) -> int:

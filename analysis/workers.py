@@ -1,0 +1,137 @@
+"""Running a pure function over the parts of a long list on every core, in worker processes."""
+
+# A large first run spends most of its time in Python (sentiment features, brand matching, key
+# terms, story signatures), on one core of the machine's two or more. Splitting a long list
+# between this process and worker processes uses the others; short lists are done here, since
+# a worker's start (about a second) would cost more than it saves.
+#
+# Workers are spawned, never forked: the parent holds DuckDB's threads, and a forked child of a
+# threaded process can hang on a lock one of those threads held at the fork. Workers ignore
+# Ctrl-C, so only this process stops, saves what it has and shuts them down. Only a program's
+# entry point turns workers on (:func:`allow`): under Streamlit or in a library call, spawning
+# would re-run a main module that is not ours.
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# A worker is given at least this many items: fewer are done sooner in this process.
+MIN_PART = 1_000
+ENV = "VEILLE_WORKERS"
+
+_allowed = 1
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+
+
+def cores() -> int:
+    """Processes that may share the work: ``VEILLE_WORKERS`` if set, else the usable cores.
+
+    Raises ValueError naming the variable when it is not a whole number of at least 1.
+    """
+    raw = os.environ.get(ENV, "").strip()
+    if raw:
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise ValueError(f"{ENV}={raw!r}: expected a whole number of processes, 1 or more "
+                             f"(1 does everything in one process)")
+        return value
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def allow(processes: int) -> None:
+    """Let :func:`split_map` use up to ``processes`` processes, this one included (1 = none)."""
+    global _allowed
+    _allowed = max(1, processes)
+    if _pool is not None and _pool_size + 1 > _allowed:
+        close()
+
+
+def allowed() -> int:
+    """The number of processes :func:`split_map` may use, this one included."""
+    return _allowed
+
+
+def close() -> None:
+    """Stop the worker processes, if any were started; the next parallel call starts new ones."""
+    global _pool, _pool_size
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+    _pool, _pool_size = None, 0
+
+
+def split_map(func: Callable[[Any, Sequence[T]], R], items: Sequence[T], context: Any = None,
+              min_part: int = MIN_PART) -> list[R]:
+    """``func(context, part)`` for consecutive parts of ``items``, the results in their order.
+
+    With one process allowed, or fewer than two parts' worth of items (``min_part`` each),
+    the answer is ``[func(context, items)]`` computed here. Otherwise the items are cut into
+    as many equal parts as processes allowed: workers compute all but the first, this process
+    the first meanwhile. ``func`` must be a module-level function (or a ``functools.partial``
+    of one) and ``context`` picklable; both are sent to the workers with every part. An
+    exception raised by ``func`` in a worker is raised here. If the workers are gone (killed,
+    out of memory), their parts are computed here, and the next calls stay in this process.
+    """
+    count = min(_allowed, len(items) // max(min_part, 1))
+    if count <= 1:
+        return [func(context, items)]
+    size = -(-len(items) // count)
+    parts = [items[i:i + size] for i in range(0, len(items), size)]
+    pool = _workers(len(parts) - 1)
+    if pool is None:
+        return [func(context, items)]
+    try:
+        futures = [pool.submit(func, context, part) for part in parts[1:]]
+    except (BrokenProcessPool, RuntimeError):
+        _broken()
+        return [func(context, items)]
+    out = [func(context, parts[0])]
+    for future, part in zip(futures, parts[1:], strict=True):
+        try:
+            out.append(future.result())
+        except BrokenProcessPool:
+            _broken()
+            out.append(func(context, part))
+    return out
+
+
+def _workers(needed: int) -> ProcessPoolExecutor | None:
+    """The pool, started (or grown) to ``needed`` workers on first use."""
+    global _pool, _pool_size
+    if _pool is not None and _pool_size >= needed:
+        return _pool
+    close()
+    try:
+        _pool = ProcessPoolExecutor(max_workers=needed, mp_context=get_context("spawn"),
+                                    initializer=_quiet)
+    except (OSError, ValueError):
+        return None
+    _pool_size = needed
+    return _pool
+
+
+def _broken() -> None:
+    """Forget a pool whose workers died and stay in this process from now on."""
+    global _pool, _pool_size, _allowed
+    _pool, _pool_size, _allowed = None, 0, 1
+
+
+def _quiet() -> None:
+    """In a worker: leave Ctrl-C and SIGTERM to the parent, which stops the run cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
