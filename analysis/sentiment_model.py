@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +40,12 @@ class LinearModel:
     def logits(self, texts: list[str]) -> np.ndarray:
         """Raw class scores, one row per text."""
         indptr, indices, values = featurize(texts, [self.lang] * len(texts), self.spec)
-        return _sparse_dot(indptr, indices, values, self.weights) + self.bias
+        return _sparse_dot(indptr, indices, values, self._columns) + self.bias
+
+    @cached_property
+    def _columns(self) -> np.ndarray:
+        """The weights one class per row: each class's gather then reads one small array."""
+        return np.ascontiguousarray(self.weights.T)
 
     def labels(self, texts: list[str]) -> list[str]:
         """The label of highest probability for each text."""
@@ -121,16 +126,16 @@ class LinearModel:
 
 
 def _sparse_dot(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray,
-                weights: np.ndarray) -> np.ndarray:
-    """Rows of a CSR matrix times ``weights``, without scipy."""
+                columns: np.ndarray) -> np.ndarray:
+    """Rows of a CSR matrix times the weights given one class per row (``columns``), without
+    scipy."""
     n = len(indptr) - 1
-    out = np.zeros((n, weights.shape[1]), dtype=np.float64)
+    out = np.zeros((n, columns.shape[0]), dtype=np.float64)
     if not len(indices):
         return out
     rows = np.repeat(np.arange(n), np.diff(indptr))
-    contrib = weights[indices] * values[:, None]
-    for k in range(weights.shape[1]):
-        out[:, k] = np.bincount(rows, weights=contrib[:, k], minlength=n)
+    for k in range(columns.shape[0]):
+        out[:, k] = np.bincount(rows, weights=columns[k][indices] * values, minlength=n)
     return out
 
 

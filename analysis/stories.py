@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -93,29 +92,94 @@ def from_bytes(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<u4").astype(np.uint32)
 
 
-@dataclass
 class StoryIndex:
     """Signatures of already-grouped items, findable by their LSH band keys.
 
     ``add`` records an item with its story; ``match`` finds the story of the most similar
-    recorded item at :data:`THRESHOLD` or above. Holds only what it is given, so the caller
-    bounds it (the store keeps a window of recent items).
+    recorded item at :data:`THRESHOLD` or above. Holds only what it is given, and
+    :meth:`forget_before` drops what was published before a time, so a caller going through
+    items in publication order keeps it the size of its window.
     """
 
-    _by_key: dict[int, list[int]] = field(default_factory=dict)
-    _stories: list[str] = field(default_factory=list)
-    _signatures: list[np.ndarray] = field(default_factory=list)
+    def __init__(self) -> None:
+        """An empty index."""
+        self._by_key: dict[int, list[int]] = {}
+        self._stories: list[str] = []
+        self._keys: list[list[int]] = []
+        self._items: dict[str, int] = {}
+        # One row per slot: a copy shared by many texts (a press release, a template) has
+        # many candidates, compared in one numpy operation rather than one by one.
+        self._matrix = np.zeros((1024, PERMUTATIONS), dtype=np.uint32)
+        self._alive = np.zeros(1024, dtype=bool)
+        self._published = np.full(1024, np.datetime64("NaT"), dtype="datetime64[us]")
+        self._live = 0
 
     def __len__(self) -> int:
-        return len(self._stories)
+        return self._live
 
-    def add(self, story_id: str, sig: np.ndarray, keys: Iterable[int] | None = None) -> None:
-        """Record a signature belonging to ``story_id`` (``keys`` default to its band keys)."""
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self._items
+
+    def add(self, story_id: str, sig: np.ndarray, keys: Iterable[int] | None = None,
+            item_id: str | None = None, published=None) -> None:
+        """Record a signature belonging to ``story_id`` (``keys`` default to its band keys).
+
+        ``item_id`` makes the item known to ``in``; ``published`` (a datetime) lets
+        :meth:`forget_before` drop it later.
+        """
         slot = len(self._stories)
+        if slot == len(self._alive):
+            self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
+            self._alive = np.concatenate([self._alive, np.zeros_like(self._alive)])
+            self._published = np.concatenate([self._published, np.full_like(
+                self._published, np.datetime64("NaT"))])
+        keys = band_keys(sig) if keys is None else list(keys)
         self._stories.append(story_id)
-        self._signatures.append(sig)
-        for key in band_keys(sig) if keys is None else keys:
+        self._keys.append(keys)
+        if published is not None:
+            self._published[slot] = np.datetime64(published, "us")
+        self._matrix[slot] = sig
+        self._alive[slot] = True
+        self._live += 1
+        if item_id is not None:
+            self._items[item_id] = slot
+        for key in keys:
             self._by_key.setdefault(key, []).append(slot)
+
+    def forget_before(self, when) -> None:
+        """Drop the signatures published before ``when`` (those added without a time stay)."""
+        # NaT (no time given) compares false: those stay.
+        dead = np.flatnonzero(self._alive & (self._published < np.datetime64(when, "us")))
+        if not len(dead):
+            return
+        self._alive[dead] = False
+        self._live -= len(dead)
+        if self._live < len(self._stories) // 2:
+            self._compact()
+        else:
+            gone = set(dead.tolist())
+            self._items = {i: s for i, s in self._items.items() if s not in gone}
+
+    def _compact(self) -> None:
+        """Rebuild the index without the forgotten slots, keeping the order of the others."""
+        keep = np.flatnonzero(self._alive[:len(self._stories)]).tolist()
+        renumber = {old: new for new, old in enumerate(keep)}
+        self._stories = [self._stories[s] for s in keep]
+        self._keys = [self._keys[s] for s in keep]
+        self._items = {i: renumber[s] for i, s in self._items.items() if s in renumber}
+        size = max(1024, 2 * len(keep))
+        matrix = np.zeros((size, PERMUTATIONS), dtype=np.uint32)
+        matrix[:len(keep)] = self._matrix[keep]
+        self._matrix = matrix
+        self._alive = np.zeros(size, dtype=bool)
+        self._alive[:len(keep)] = True
+        published = np.full(size, np.datetime64("NaT"), dtype="datetime64[us]")
+        published[:len(keep)] = self._published[keep]
+        self._published = published
+        self._by_key = {}
+        for slot, keys in enumerate(self._keys):
+            for key in keys:
+                self._by_key.setdefault(key, []).append(slot)
 
     def match(self, sig: np.ndarray, keys: Iterable[int] | None = None
               ) -> tuple[str, float] | None:
@@ -126,12 +190,16 @@ class StoryIndex:
         candidates: set[int] = set()
         for key in band_keys(sig) if keys is None else keys:
             candidates.update(self._by_key.get(key, ()))
-        best: tuple[str, float] | None = None
-        for slot in sorted(candidates):
-            score = similarity(sig, self._signatures[slot])
-            if score >= THRESHOLD and (best is None or score > best[1]):
-                best = (self._stories[slot], score)
-        return best
+        if not candidates:
+            return None
+        slots = np.fromiter(sorted(candidates), dtype=np.int64, count=len(candidates))
+        slots = slots[self._alive[slots]]
+        if not len(slots):
+            return None
+        equal = np.count_nonzero(self._matrix[slots] == sig, axis=1)
+        best = int(equal.argmax())  # the first of the highest: the earliest recorded
+        score = float(equal[best]) / PERMUTATIONS
+        return (self._stories[slots[best]], score) if score >= THRESHOLD else None
 
 
 def group(items: Iterable[tuple[str, str]], index: StoryIndex | None = None

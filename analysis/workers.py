@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -27,6 +29,7 @@ R = TypeVar("R")
 # A worker is given at least this many items: fewer are done sooner in this process.
 MIN_PART = 1_000
 ENV = "VEILLE_WORKERS"
+PARENT_CHECK_SECONDS = 0.5
 
 _allowed = 1
 _pool: ProcessPoolExecutor | None = None
@@ -58,7 +61,7 @@ def allow(processes: int) -> None:
     """Let :func:`split_map` use up to ``processes`` processes, this one included (1 = none)."""
     global _allowed
     _allowed = max(1, processes)
-    if _pool is not None and _pool_size + 1 > _allowed:
+    if _pool is not None and _pool_size > _allowed:
         close()
 
 
@@ -87,27 +90,75 @@ def split_map(func: Callable[[Any, Sequence[T]], R], items: Sequence[T], context
     exception raised by ``func`` in a worker is raised here. If the workers are gone (killed,
     out of memory), their parts are computed here, and the next calls stay in this process.
     """
+    parts = _cut(items, min(_allowed, len(items) // max(min_part, 1)))
+    pending = _start(func, parts[1:], context)
+    first = func(context, parts[0])
+    return [first, *pending.result()]
+
+
+def submit_map(func: Callable[[Any, Sequence[T]], R], items: Sequence[T], context: Any = None,
+               min_part: int = MIN_PART) -> Pending[R]:
+    """Start ``func(context, part)`` on consecutive parts of ``items`` in the workers and
+    return at once; :meth:`Pending.result` gives the results in order.
+
+    Every part goes to a worker, so this process is free to prepare the next list meanwhile.
+    When :func:`split_map` would stay here (one process, or a short list), the work is done
+    before returning and :attr:`Pending.ready` is true. Same rules otherwise.
+    """
     count = min(_allowed, len(items) // max(min_part, 1))
     if count <= 1:
-        return [func(context, items)]
+        return Pending(func, context, [], [], [func(context, items)])
+    return _start(func, _cut(items, count), context)
+
+
+class Pending(Generic[R]):
+    """Parts of a list given to worker processes, and the results already known."""
+
+    def __init__(self, func: Callable, context: Any, parts: list, futures: list,
+                 done: list[R] | None = None):
+        """Hold ``futures`` computing ``func(context, part)`` for ``parts``; use the functions
+        above rather than calling this."""
+        self._func, self._context, self._parts, self._futures = func, context, parts, futures
+        self._done = done or []
+
+    @property
+    def ready(self) -> bool:
+        """True when the results were computed in this process, with nothing to wait for."""
+        return not self._futures
+
+    def result(self) -> list[R]:
+        """Wait for every part and return the results in order (see :func:`split_map`)."""
+        out = list(self._done)
+        for future, part in zip(self._futures, self._parts, strict=True):
+            try:
+                out.append(future.result())
+            except BrokenProcessPool:
+                _broken()
+                out.append(self._func(self._context, part))
+        self._futures, self._done = [], out
+        return out
+
+
+def _cut(items: Sequence[T], count: int) -> list[Sequence[T]]:
+    """``items`` in ``count`` consecutive parts of nearly equal length (one part if ≤ 1)."""
+    if count <= 1:
+        return [items]
     size = -(-len(items) // count)
-    parts = [items[i:i + size] for i in range(0, len(items), size)]
-    pool = _workers(len(parts) - 1)
-    if pool is None:
-        return [func(context, items)]
-    try:
-        futures = [pool.submit(func, context, part) for part in parts[1:]]
-    except (BrokenProcessPool, RuntimeError):
-        _broken()
-        return [func(context, items)]
-    out = [func(context, parts[0])]
-    for future, part in zip(futures, parts[1:], strict=True):
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _start(func: Callable, parts: list, context: Any) -> Pending:
+    """Give each part to a worker; parts go back to this process if no worker can start."""
+    if not parts:
+        return Pending(func, context, [], [])
+    pool = _workers(len(parts))
+    if pool is not None:
         try:
-            out.append(future.result())
-        except BrokenProcessPool:
+            return Pending(func, context, parts, [pool.submit(func, context, part)
+                                                  for part in parts])
+        except (BrokenProcessPool, RuntimeError):
             _broken()
-            out.append(func(context, part))
-    return out
+    return Pending(func, context, [], [], [func(context, part) for part in parts])
 
 
 def _workers(needed: int) -> ProcessPoolExecutor | None:
@@ -116,12 +167,14 @@ def _workers(needed: int) -> ProcessPoolExecutor | None:
     if _pool is not None and _pool_size >= needed:
         return _pool
     close()
+    # As many workers as processes allowed: submit_map uses them all, split_map one less.
+    size = max(needed, _allowed)
     try:
-        _pool = ProcessPoolExecutor(max_workers=needed, mp_context=get_context("spawn"),
+        _pool = ProcessPoolExecutor(max_workers=size, mp_context=get_context("spawn"),
                                     initializer=_quiet)
     except (OSError, ValueError):
         return None
-    _pool_size = needed
+    _pool_size = size
     return _pool
 
 
@@ -132,6 +185,19 @@ def _broken() -> None:
 
 
 def _quiet() -> None:
-    """In a worker: leave Ctrl-C and SIGTERM to the parent, which stops the run cleanly."""
+    """In a worker: leave Ctrl-C and SIGTERM to the parent, and end when the parent is gone.
+
+    A parent killed with -9 cannot shut its pool down, and the workers' queue never closes
+    (each worker holds one of its ends): each watches its parent instead.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = os.getppid()
+    threading.Thread(target=_follow, args=(parent,), daemon=True, name="parent-watch").start()
+
+
+def _follow(parent: int) -> None:
+    """Exit this worker as soon as ``parent`` is no longer its parent process."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)

@@ -66,10 +66,17 @@ class Analyser:
         A long batch is shared with worker processes when the run allows them
         (:mod:`analysis.workers`); the rows are the same, in the same order, either way.
         """
-        parts = workers.split_map(partial(_analyse, source=source, collected_at=collected_at),
-                                  list(items), self)
-        return ([row for part in parts for row in part[0]],
-                [row for part in parts for row in part[1]])
+        return _joined(workers.split_map(
+            partial(_analyse, source=source, collected_at=collected_at), list(items), self))
+
+    def submit(self, items: list[Item], source: str, collected_at: datetime) -> Analysis:
+        """Start analysing ``items`` in the worker processes and return at once.
+
+        :meth:`Analysis.rows` waits and gives what :meth:`rows` would. With no workers, or
+        a short batch, the analysis is done here before returning (``ready`` is then true).
+        """
+        return Analysis(workers.submit_map(
+            partial(_analyse, source=source, collected_at=collected_at), items, self))
 
     def analyse(self, items: list[Item], source: str, collected_at: datetime
                 ) -> tuple[list[tuple], list[tuple]]:
@@ -100,6 +107,30 @@ class Analyser:
             mention_rows.extend((item_id, brand, about, name, published, source, item.kind, lang)
                                 for brand, about, name in brands)
         return item_rows, mention_rows
+
+
+class Analysis:
+    """A batch being analysed by worker processes (see :meth:`Analyser.submit`)."""
+
+    def __init__(self, pending: workers.Pending):
+        """Wrap the workers' pending parts."""
+        self._pending = pending
+        self._rows: tuple[list[tuple], list[tuple]] | None = None
+
+    @property
+    def ready(self) -> bool:
+        """True when the rows are already here, with nothing to wait for."""
+        return self._pending.ready
+
+    def rows(self) -> tuple[list[tuple], list[tuple]]:
+        """Wait for the workers and return (items, mentions) rows in the batch's order."""
+        if self._rows is None:
+            self._rows = _joined(self._pending.result())
+        return self._rows
+
+
+def _joined(parts: list[tuple[list[tuple], list[tuple]]]) -> tuple[list[tuple], list[tuple]]:
+    return [row for part in parts for row in part[0]], [row for part in parts for row in part[1]]
 
 
 def _analyse(analyser: Analyser, items: list[Item], source: str, collected_at: datetime

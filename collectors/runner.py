@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import sys
 import threading
 import time
@@ -13,7 +14,7 @@ from typing import TextIO
 from collectors import REGISTRY
 from collectors import retrain as retraining
 from collectors.base import CollectorError, Context, Item
-from collectors.pipeline import Analyser, content_hash
+from collectors.pipeline import Analyser, Analysis, content_hash
 from collectors.progress import Progress, progress_bar
 from config import Source, Watch
 from i18n.catalog import resolve_language
@@ -235,15 +236,36 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
                   set_total=set_total, base_dir=watch.path.parent, http=_LazyFetcher(watch))
     batch: dict[str, Item] = {}
     started = last_flush = time.monotonic()
+    # A long batch is analysed by worker processes while the next one is collected: it is
+    # written, with the state the collector had when it was cut, at the next flush.
+    analysing: list[tuple[Analysis, dict]] = []
 
-    def flush() -> None:
-        if not batch and not ctx.state:
-            return
-        new, updated = _store(db_path, source, analyser, list(batch.values()), ctx.state,
-                              lease)
-        result.new += new
-        result.updated += updated
+    def write_analysed(con) -> None:
+        analysis, state = analysing[0]
+        res = write_batch(con, *analysis.rows(), source=source.name, kind=source.kind,
+                          state=state)
+        lease.renew(con)
+        # Dropped only once written: a failure or Ctrl-C before leaves it for the salvage.
+        analysing.clear()
+        result.new += res.new
+        result.updated += res.updated
+
+    def flush(last: bool = False) -> None:
+        if analysing:
+            analysing[0][0].rows()  # wait for the workers before locking readers out
+        # One connection writes the analysed batch and looks up the next one's items.
+        with writing(db_path) as con:
+            if analysing:
+                write_analysed(con)
+            if not batch and not ctx.state:
+                return
+            known = existing_hashes(con, list(batch))
+        fresh = [i for i in batch.values() if known.get(i.item_id) != content_hash(i)]
+        analysing.append((analyser.submit(fresh, source.name, now()), copy.deepcopy(ctx.state)))
         batch.clear()
+        if last or analysing[-1][0].ready:
+            with writing(db_path) as con:
+                write_analysed(con)
 
     interrupted = False
     try:
@@ -259,7 +281,7 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
             if len(batch) >= BATCH_ITEMS or time.monotonic() - last_flush > BATCH_SECONDS:
                 flush()
                 last_flush = time.monotonic()
-        flush()
+        flush(last=True)
     except CollectorError as exc:
         result.status, result.error, result.error_kind = "failed", str(exc), exc.category
         _salvage(flush, result)
@@ -311,20 +333,6 @@ class _LazyFetcher:
 def _salvage(flush, result: SourceResult) -> None:
     """Store what was collected before a failure; a storage error then joins the message."""
     try:
-        flush()
+        flush(last=True)
     except Exception as exc:  # noqa: BLE001 - the original failure is the one to report
         result.error = f"{result.error}; and the last batch could not be stored: {exc}"
-
-
-def _store(db_path: Path | str, source: Source, analyser: Analyser, items: list[Item],
-           state: dict, lease: leases.Lease) -> tuple[int, int]:
-    """Analyse the items that are new or changed, then write them with the source's state."""
-    with writing(db_path) as con:
-        known = existing_hashes(con, [i.item_id for i in items])
-    fresh = [i for i in items if known.get(i.item_id) != content_hash(i)]
-    item_rows, mention_rows = analyser.rows(fresh, source.name, now())
-    with writing(db_path) as con:
-        res = write_batch(con, item_rows, mention_rows, source=source.name, kind=source.kind,
-                          state=state)
-        lease.renew(con)
-    return res.new, res.updated

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from itertools import chain
 from pathlib import Path
 
 import duckdb
@@ -40,13 +42,21 @@ def refresh_stories(con: duckdb.DuckDBPyConnection, chunk: int = CHUNK) -> int:
     number of items assigned.
     """
     since = get_time(con, _WATERMARK)
+    # The signatures stored before this refresh span this range; the items this refresh groups
+    # stay in memory (in publication order, their window only), so the stored ones are
+    # looked up only for chunks that come within the window of that range. Looking every
+    # chunk up in the tables, which this refresh fills, made a first run quadratic.
+    index = S.StoryIndex()
+    stored = con.execute("SELECT min(published_at), max(published_at) FROM story_signatures"
+                         ).fetchone()
     window = "" if since is None else "AND i.collected_at >= ?"
     params = [] if since is None else [since - MARGIN]
     # A second cursor streams the pending items while the first writes the results.
     reader = con.cursor()
     try:
         batches = reader.execute(f"""
-            SELECT i.item_id, i.title, i.text, i.published_at, i.content_hash, i.collected_at
+            SELECT i.item_id, i.title, i.text, i.published_at, i.content_hash, i.collected_at,
+                   EXISTS (SELECT 1 FROM stories s WHERE s.item_id = i.item_id) AS regroup
             FROM items i
             WHERE NOT EXISTS (SELECT 1 FROM stories s
                               WHERE s.item_id = i.item_id AND s.content_hash = i.content_hash)
@@ -54,16 +64,14 @@ def refresh_stories(con: duckdb.DuckDBPyConnection, chunk: int = CHUNK) -> int:
             ORDER BY i.published_at, i.item_id
         """, params).fetch_record_batch(chunk)
         done, newest = 0, since
-        pending: list[dict] = []
-        for batch in batches:
-            pending.extend(batch.to_pylist())
-            while len(pending) >= chunk:
-                done += _assign(con, pending[:chunk])
-                newest = _latest(newest, pending[:chunk])
-                pending = pending[chunk:]
-        if pending:
-            done += _assign(con, pending)
-            newest = _latest(newest, pending)
+        previous = None
+        for rows in chain(_chunks(batches, chunk), [None]):
+            # Worker processes sign this chunk while this process groups the one before.
+            started = None if rows is None else (rows, workers.submit_map(_sign, _texts(rows)))
+            if previous is not None:
+                done += _assign(con, *previous, index, stored)
+                newest = _latest(newest, previous[0])
+            previous = started
     finally:
         reader.close()
     if newest is not None and newest != since:
@@ -79,24 +87,52 @@ def _latest(current: datetime | None, rows: list[dict]) -> datetime | None:
     return max(stamps) if current is None else max(current, max(stamps))
 
 
-def _assign(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
-    """Group one time-ordered chunk and store its stories, signatures and band keys."""
-    texts = ["\n".join(p for p in (row["title"], row["text"]) if p) for row in rows]
-    # Signing is pure Python and numpy per item: a chunk is shared with worker processes.
+def _chunks(batches, size: int) -> Iterator[list[dict]]:
+    """The streamed rows as lists of ``size`` (the last one shorter)."""
+    pending: list[dict] = []
+    for batch in batches:
+        pending.extend(batch.to_pylist())
+        while len(pending) >= size:
+            yield pending[:size]
+            pending = pending[size:]
+    if pending:
+        yield pending
+
+
+def _texts(rows: list[dict]) -> list[str]:
+    return ["\n".join(p for p in (row["title"], row["text"]) if p) for row in rows]
+
+
+def _assign(con: duckdb.DuckDBPyConnection, rows: list[dict], signing: workers.Pending,
+            index: S.StoryIndex, stored: tuple) -> int:
+    """Group one time-ordered chunk and store its stories, signatures and band keys.
+
+    ``signing`` gives the chunk's signatures (:func:`_sign`); ``index`` holds the signatures
+    of the items grouped so far in this refresh; ``stored`` is the (first, last) publication
+    time of the signatures stored before it.
+    """
     signed = [(row, sig, keys) for row, (sig, keys) in zip(
-        rows, (pair for part in workers.split_map(_sign, texts) for pair in part), strict=True)]
-    index = _known(con, rows, signed)
-    out_stories, out_sigs, out_bands = [], [], []
+        rows, (pair for part in signing.result() for pair in part), strict=True)]
+    lo = min(r["published_at"] for r in rows) - WINDOW
+    hi = max(r["published_at"] for r in rows) + WINDOW
+    index.forget_before(lo)
+    if stored[0] is not None and stored[0] <= hi and stored[1] >= lo:
+        _known(con, lo, hi, signed, index)
+    out_stories, out_sigs = [], []
+    band_keys, band_items, band_times = [], [], []
     for row, sig, keys in signed:
         item_id = row["item_id"]
         found = index.match(sig, keys) if sig is not None else None
         story_id, score = found if found is not None else (item_id, 1.0)
         out_stories.append((item_id, story_id, score, row["published_at"], row["content_hash"]))
         if sig is not None:
-            index.add(story_id, sig, keys)
+            index.add(story_id, sig, keys, item_id=item_id, published=row["published_at"])
             out_sigs.append((item_id, story_id, row["published_at"], S.to_bytes(sig)))
-            out_bands.extend((key, item_id, row["published_at"]) for key in keys)
-    ids = pa.table({"item_id": pa.array([r["item_id"] for r in rows], pa.string())})
+            band_keys.extend(keys)
+            band_items.extend([item_id] * len(keys))
+            band_times.extend([row["published_at"]] * len(keys))
+    ids = pa.table({"item_id": pa.array([r["item_id"] for r in rows if r["regroup"]],
+                                        pa.string())})
     new_stories = pa.table({
         "item_id": pa.array([r[0] for r in out_stories], pa.string()),
         "story_id": pa.array([r[1] for r in out_stories], pa.string()),
@@ -111,9 +147,9 @@ def _assign(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
         "signature": pa.array([r[3] for r in out_sigs], pa.binary()),
     })
     new_bands = pa.table({
-        "key": pa.array([r[0] for r in out_bands], pa.int64()),
-        "item_id": pa.array([r[1] for r in out_bands], pa.string()),
-        "published_at": pa.array([r[2] for r in out_bands], pa.timestamp("us")),
+        "key": pa.array(band_keys, pa.int64()),
+        "item_id": pa.array(band_items, pa.string()),
+        "published_at": pa.array(band_times, pa.timestamp("us")),
     })
     names = ("story_ids", "story_new", "story_new_sigs", "story_new_bands")
     for name, table in zip(names, (ids, new_stories, new_sigs, new_bands), strict=True):
@@ -121,7 +157,7 @@ def _assign(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
     try:
         with transaction(con):
             # An item whose text changed is grouped again: its earlier rows go first.
-            for table in ("stories", "story_signatures", "story_bands"):
+            for table in ("stories", "story_signatures", "story_bands") if ids.num_rows else ():
                 con.execute(f"DELETE FROM {table} WHERE item_id IN (SELECT item_id FROM story_ids)")
             con.execute("INSERT INTO stories SELECT * FROM story_new ORDER BY published_at")
             con.execute("INSERT INTO story_signatures SELECT * FROM story_new_sigs")
@@ -141,14 +177,13 @@ def _sign(_context: None, texts: list[str]) -> list[tuple]:
     return out
 
 
-def _known(con: duckdb.DuckDBPyConnection, rows: list[dict], signed: list) -> S.StoryIndex:
-    """An index of the stored signatures that share a band key with this chunk, in time order."""
-    index = S.StoryIndex()
+def _known(con: duckdb.DuckDBPyConnection, lo: datetime, hi: datetime, signed: list,
+           index: S.StoryIndex) -> None:
+    """Add to ``index`` the stored signatures published in [lo, hi] that share a band key
+    with this chunk and are not in it yet, in time order."""
     keys = sorted({k for _, _, ks in signed for k in ks})
     if not keys:
-        return index
-    lo = min(r["published_at"] for r in rows) - WINDOW
-    hi = max(r["published_at"] for r in rows) + WINDOW
+        return
     con.register("story_chunk_keys", pa.table({"key": pa.array(keys, pa.int64())}))
     try:
         found = con.execute("""
@@ -157,14 +192,15 @@ def _known(con: duckdb.DuckDBPyConnection, rows: list[dict], signed: list) -> S.
                 FROM story_bands b SEMI JOIN story_chunk_keys k USING (key)
                 WHERE b.published_at BETWEEN ? AND ?
             )
-            SELECT s.story_id, s.signature FROM story_signatures s SEMI JOIN hits USING (item_id)
+            SELECT s.item_id, s.story_id, s.published_at, s.signature
+            FROM story_signatures s SEMI JOIN hits USING (item_id)
             ORDER BY s.published_at, s.item_id
         """, [lo, hi]).fetchall()
     finally:
         con.unregister("story_chunk_keys")
-    for story_id, blob in found:
-        index.add(story_id, S.from_bytes(blob))
-    return index
+    for item_id, story_id, published, blob in found:
+        if item_id not in index:
+            index.add(story_id, S.from_bytes(blob), item_id=item_id, published=published)
 
 
 def _prune(con: duckdb.DuckDBPyConnection) -> None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 
 import pytest
 
 from analysis import workers
+from tests.conftest import ROOT
 
 
 def _pids(context, part):
@@ -76,3 +80,40 @@ def test_the_worker_count_comes_from_the_environment_or_the_cores(monkeypatch):
     assert workers.cores() == 3
     monkeypatch.delenv("VEILLE_WORKERS")
     assert workers.cores() == len(os.sched_getaffinity(0))
+
+
+_PARENT = """
+import sys, time
+sys.path.insert(0, {root!r})
+from analysis import workers
+from tests.unit.test_workers import _pids
+if __name__ == "__main__":  # a spawned worker imports this file too
+    workers.allow(2)
+    print(workers.split_map(_pids, list(range(5_000)), None)[1][0], flush=True)
+    time.sleep(600)
+"""
+
+
+def test_workers_end_when_their_parent_is_killed(tmp_path):
+    # kill -9 leaves no chance to shut the pool down: orphaned workers must not linger.
+    script = tmp_path / "parent.py"
+    script.write_text(_PARENT.format(root=str(ROOT)), encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(parent.stdout.readline())
+        assert _alive(worker)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 30
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(worker), "a worker outlived its killed parent"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[-1][0] != "Z"
+    except FileNotFoundError:
+        return False
