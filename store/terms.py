@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from itertools import chain
 from pathlib import Path
 
 import duckdb
@@ -67,56 +69,68 @@ def refresh_terms(con: duckdb.DuckDBPyConnection) -> int:
     with transaction(con):
         con.execute("DELETE FROM daily_terms WHERE day NOT IN (SELECT day FROM terms_now)")
         con.execute("DELETE FROM terms_days WHERE day NOT IN (SELECT day FROM terms_now)")
+    previous = None
+    for days in chain(_day_chunks(dirty), [None]):
+        # Worker processes count this chunk's terms while this process writes the last one.
+        started = None if days is None else (days, _start_counting(con, days, banned))
+        if previous is not None:
+            _write_days(con, *previous, version)
+        previous = started
+    con.execute("DROP TABLE IF EXISTS terms_now")
+    return len(dirty)
+
+
+def _day_chunks(dirty: list[tuple[date, int]]) -> Iterator[list[date]]:
+    """Consecutive days holding about :data:`CHUNK_ITEMS` items each."""
     chunk: list[date] = []
     size = 0
     for day, items in dirty:
         chunk.append(day)
         size += items
         if size >= CHUNK_ITEMS:
-            _refresh_days(con, chunk, banned, version)
+            yield chunk
             chunk, size = [], 0
     if chunk:
-        _refresh_days(con, chunk, banned, version)
-    con.execute("DROP TABLE IF EXISTS terms_now")
-    return len(dirty)
+        yield chunk
 
 
-def _refresh_days(con: duckdb.DuckDBPyConnection, days: list[date], banned: set[str],
-                  version: str) -> None:
+def _start_counting(con: duckdb.DuckDBPyConnection, days: list[date], banned: set[str]
+                    ) -> workers.Pending:
+    """Read the mentions of ``days`` and start counting their terms in the workers."""
     lo = datetime.combine(days[0], datetime.min.time())
     hi = datetime.combine(days[-1], datetime.min.time()) + timedelta(days=1)
     con.register("terms_chunk", pa.table({"day": pa.array(days, pa.date32())}))
-    # The time range on both tables lets DuckDB skip row groups (rows are kept in time order).
-    rows = con.execute("""
-        SELECT i.item_id, CAST(i.published_at AS DATE) AS day, m.brand, i.lang, i.title, i.text
-        FROM items i JOIN mentions m USING (item_id)
-        WHERE i.published_at >= ? AND i.published_at < ?
-          AND m.published_at >= ? AND m.published_at < ?
-          AND CAST(i.published_at AS DATE) IN (SELECT day FROM terms_chunk)
-    """, [lo, hi, lo, hi]).fetchall()
-    # Extracting terms is the Python-heavy part: long chunks are shared with worker processes.
-    parts = workers.split_map(_count, rows, frozenset(banned))
-    counts = parts[0]
-    for part in parts[1:]:
-        counts.update(part)
-    keys = list(counts)
-    table = pa.table({
-        "day": pa.array([k[0] for k in keys], pa.date32()),
-        "brand": pa.array([k[1] for k in keys], pa.string()),
-        "lang": pa.array([k[2] for k in keys], pa.string()),
-        "term": pa.array([k[3] for k in keys], pa.string()),
-        "ngram": pa.array([k[3].count(" ") + 1 for k in keys], pa.int8()),
-        "n": pa.array(list(counts.values()), pa.int32()),
-    })
-    con.register("terms_new", table)
+    try:
+        # The time range on both tables lets DuckDB skip row groups (rows are in time order).
+        rows = con.execute("""
+            SELECT i.item_id, CAST(i.published_at AS DATE) AS day, m.brand, i.lang, i.title,
+                   i.text
+            FROM items i JOIN mentions m USING (item_id)
+            WHERE i.published_at >= ? AND i.published_at < ?
+              AND m.published_at >= ? AND m.published_at < ?
+              AND CAST(i.published_at AS DATE) IN (SELECT day FROM terms_chunk)
+        """, [lo, hi, lo, hi]).fetchall()
+    finally:
+        con.unregister("terms_chunk")
+    # Extracting terms is the Python-heavy part of a refresh: it goes to worker processes.
+    return workers.submit_map(_count, rows, frozenset(banned))
+
+
+def _write_days(con: duckdb.DuckDBPyConnection, days: list[date], counting: workers.Pending,
+                version: str) -> None:
+    """Replace the rows of ``days`` with the top terms the workers counted."""
+    # Parts of a chunk may count the same (day, brand, lang, term): their counts add up.
+    con.register("terms_new", pa.concat_tables(counting.result()))
+    con.register("terms_chunk", pa.table({"day": pa.array(days, pa.date32())}))
     try:
         with transaction(con):
             con.execute("DELETE FROM daily_terms WHERE day IN (SELECT day FROM terms_chunk)")
             con.execute(f"""
                 INSERT INTO daily_terms (day, brand, lang, term, ngram, n)
-                SELECT day, brand, lang, term, ngram, n FROM terms_new
+                SELECT day, brand, lang, term, ngram, CAST(sum(n) AS INTEGER) AS n
+                FROM terms_new GROUP BY day, brand, lang, term, ngram
                 QUALIFY row_number() OVER (PARTITION BY day, brand, lang, ngram > 1
-                                           ORDER BY n DESC, term)
+                                           ORDER BY sum(n) DESC, term)
                         <= CASE WHEN ngram > 1 THEN {TOP_PHRASES} ELSE {TOP_TERMS} END
                 ORDER BY day""")
             con.execute("DELETE FROM terms_days WHERE day IN (SELECT day FROM terms_chunk)")
@@ -129,8 +143,9 @@ def _refresh_days(con: duckdb.DuckDBPyConnection, days: list[date], banned: set[
         con.unregister("terms_chunk")
 
 
-def _count(banned: frozenset[str], rows: list[tuple]) -> Counter:
-    """Mentions holding each ``(day, brand, lang, term)`` among ``rows`` (one per mention)."""
+def _count(banned: frozenset[str], rows: list[tuple]) -> pa.Table:
+    """Mentions holding each ``(day, brand, lang, term)`` among ``rows`` (one per mention),
+    as a table with the term's number of words (``ngram``) and the count (``n``)."""
     seen: dict[str, set[str]] = {}
     counts: Counter = Counter()
     for item_id, day, brand, lang, title, text in rows:
@@ -140,7 +155,15 @@ def _count(banned: frozenset[str], rows: list[tuple]) -> Counter:
             found = seen[item_id] = terms(full, banned)
         for term in found:
             counts[(day, brand, lang, term)] += 1
-    return counts
+    keys = list(counts)
+    return pa.table({
+        "day": pa.array([k[0] for k in keys], pa.date32()),
+        "brand": pa.array([k[1] for k in keys], pa.string()),
+        "lang": pa.array([k[2] for k in keys], pa.string()),
+        "term": pa.array([k[3] for k in keys], pa.string()),
+        "ngram": pa.array([k[3].count(" ") + 1 for k in keys], pa.int8()),
+        "n": pa.array(list(counts.values()), pa.int32()),
+    })
 
 
 def refresh_topics(con: duckdb.DuckDBPyConnection) -> int:
