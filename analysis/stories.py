@@ -118,7 +118,9 @@ class StoryIndex:
         return self._live
 
     def __contains__(self, item_id: object) -> bool:
-        return item_id in self._items
+        # Forgotten items leave _items only at the next compaction.
+        slot = self._items.get(item_id)
+        return slot is not None and bool(self._alive[slot])
 
     def add(self, story_id: str, sig: np.ndarray, keys: Iterable[int] | None = None,
             item_id: str | None = None, published=None) -> None:
@@ -156,9 +158,6 @@ class StoryIndex:
         self._live -= len(dead)
         if self._live < len(self._stories) // 2:
             self._compact()
-        else:
-            gone = set(dead.tolist())
-            self._items = {i: s for i, s in self._items.items() if s not in gone}
 
     def _compact(self) -> None:
         """Rebuild the index without the forgotten slots, keeping the order of the others."""

@@ -7,6 +7,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -236,36 +237,37 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
                   set_total=set_total, base_dir=watch.path.parent, http=_LazyFetcher(watch))
     batch: dict[str, Item] = {}
     started = last_flush = time.monotonic()
-    # A long batch is analysed by worker processes while the next one is collected: it is
-    # written, with the state the collector had when it was cut, at the next flush.
-    analysing: list[tuple[Analysis, dict]] = []
+    # Long batches are analysed by worker processes while the next one is collected. A batch
+    # is written, with the state the collector had when it was cut, once the next one has been
+    # handed to the workers: they always have one to work on while this process collects and
+    # writes. Until then its items count as stored, with their new content.
+    analysing: deque[tuple[Analysis, dict, dict[str, str]]] = deque()
 
-    def write_analysed(con) -> None:
-        analysis, state = analysing[0]
-        res = write_batch(con, *analysis.rows(), source=source.name, kind=source.kind,
-                          state=state)
-        lease.renew(con)
+    def write_oldest() -> None:
+        analysis, state, _ = analysing[0]
+        rows = analysis.rows()  # wait for the workers before locking readers out
+        with writing(db_path) as con:
+            res = write_batch(con, *rows, source=source.name, kind=source.kind, state=state)
+            lease.renew(con)
         # Dropped only once written: a failure or Ctrl-C before leaves it for the salvage.
-        analysing.clear()
+        analysing.popleft()
         result.new += res.new
         result.updated += res.updated
 
     def flush(last: bool = False) -> None:
-        if analysing:
-            analysing[0][0].rows()  # wait for the workers before locking readers out
-        # One connection writes the analysed batch and looks up the next one's items.
-        with writing(db_path) as con:
-            if analysing:
-                write_analysed(con)
-            if not batch and not ctx.state:
-                return
-            known = existing_hashes(con, list(batch))
-        fresh = [i for i in batch.values() if known.get(i.item_id) != content_hash(i)]
-        analysing.append((analyser.submit(fresh, source.name, now()), copy.deepcopy(ctx.state)))
-        batch.clear()
-        if last or analysing[-1][0].ready:
+        if batch or ctx.state:
             with writing(db_path) as con:
-                write_analysed(con)
+                known = existing_hashes(con, list(batch))
+            for _, _, pending in analysing:
+                known.update((key, h) for key, h in pending.items() if key in batch)
+            hashes = {key: content_hash(item) for key, item in batch.items()}
+            fresh = [item for key, item in batch.items() if known.get(key) != hashes[key]]
+            analysing.append((analyser.submit(fresh, source.name, now()),
+                              copy.deepcopy(ctx.state), hashes))
+            batch.clear()
+        keep = 0 if last or (analysing and analysing[-1][0].ready) else 1
+        while len(analysing) > keep:
+            write_oldest()
 
     interrupted = False
     try:

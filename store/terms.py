@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -147,22 +147,29 @@ def _count(banned: frozenset[str], rows: list[tuple]) -> pa.Table:
     """Mentions holding each ``(day, brand, lang, term)`` among ``rows`` (one per mention),
     as a table with the term's number of words (``ngram``) and the count (``n``)."""
     seen: dict[str, set[str]] = {}
-    counts: Counter = Counter()
+    # One counter per (day, brand, lang), fed a whole item's terms at once (counted in C).
+    groups: dict[tuple, Counter] = defaultdict(Counter)
     for item_id, day, brand, lang, title, text in rows:
         found = seen.get(item_id)
         if found is None:
             full = f"{title}\n{text}" if title else (text or "")
             found = seen[item_id] = terms(full, banned)
-        for term in found:
-            counts[(day, brand, lang, term)] += 1
-    keys = list(counts)
+        groups[(day, brand, lang)].update(found)
+    days, brands, langs, words, counts = [], [], [], [], []
+    for (day, brand, lang), counted in groups.items():
+        size = len(counted)
+        days.extend([day] * size)
+        brands.extend([brand] * size)
+        langs.extend([lang] * size)
+        words.extend(counted.keys())
+        counts.extend(counted.values())
     return pa.table({
-        "day": pa.array([k[0] for k in keys], pa.date32()),
-        "brand": pa.array([k[1] for k in keys], pa.string()),
-        "lang": pa.array([k[2] for k in keys], pa.string()),
-        "term": pa.array([k[3] for k in keys], pa.string()),
-        "ngram": pa.array([k[3].count(" ") + 1 for k in keys], pa.int8()),
-        "n": pa.array(list(counts.values()), pa.int32()),
+        "day": pa.array(days, pa.date32()),
+        "brand": pa.array(brands, pa.string()),
+        "lang": pa.array(langs, pa.string()),
+        "term": pa.array(words, pa.string()),
+        "ngram": pa.array([w.count(" ") + 1 for w in words], pa.int8()),
+        "n": pa.array(counts, pa.int32()),
     })
 
 
