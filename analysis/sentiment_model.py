@@ -42,6 +42,10 @@ class LinearModel:
         indptr, indices, values = featurize(texts, [self.lang] * len(texts), self.spec)
         return _sparse_dot(indptr, indices, values, self._columns) + self.bias
 
+    def __getstate__(self) -> dict:
+        # Sent to worker processes with each batch: the transposed copy is rebuilt there.
+        return {k: v for k, v in self.__dict__.items() if k != "_columns"}
+
     @cached_property
     def _columns(self) -> np.ndarray:
         """The weights one class per row: each class's gather then reads one small array."""

@@ -144,6 +144,11 @@ class StoryIndex:
         self._alive[slot] = True
         self._live += 1
         if item_id is not None:
+            # An item grouped again (its text changed) replaces its earlier signature.
+            earlier = self._items.get(item_id)
+            if earlier is not None and self._alive[earlier]:
+                self._alive[earlier] = False
+                self._live -= 1
             self._items[item_id] = slot
         for key in keys:
             self._by_key.setdefault(key, []).append(slot)

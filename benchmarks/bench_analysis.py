@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from analysis import workers  # noqa: E402
 from analysis.language import detect_language  # noqa: E402
 from analysis.query import BrandMatcher, Doc  # noqa: E402
 from analysis.sentiment_model import score_batch  # noqa: E402
@@ -96,6 +97,12 @@ def main() -> None:
           [corpus[i:i + BATCH] for i in range(0, len(corpus), BATCH)], args.repeat, BATCH)
     timed("Analyser.rows: all of it, as ingested", pipeline_batch,
           [items[i:i + BATCH] for i in range(0, len(items), BATCH)], args.repeat, BATCH)
+    # As `collectors run` does: each batch shared with worker processes, one per core.
+    workers.allow(workers.cores())
+    pipeline_batch(items[:BATCH])  # starts the workers and loads their models
+    timed(f"same, {workers.allowed()} processes (workers)", pipeline_batch,
+          [items[i:i + BATCH] for i in range(0, len(items), BATCH)], args.repeat, BATCH)
+    workers.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory of this process: {peak:,.0f} MB")
 

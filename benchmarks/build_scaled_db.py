@@ -41,7 +41,8 @@ REPLICATED = {
     "items": ", ".join([
         _suffixed("item_id"), "source", "kind", _suffixed("url"), "title", "text",
         _suffixed("author"), "published_at", "collected_at", "lang", "sentiment",
-        "sentiment_label", "score", "comments", _suffixed("parent_id"), "content_hash"]),
+        "sentiment_label", "score", "comments", _suffixed("parent_id"), "content_hash",
+        "own_brand", "followers", "rating"]),
     "mentions": ", ".join([_suffixed("item_id"), "brand", "sentiment", "sentiment_label",
                            "published_at", "source", "kind", "lang"]),
     "stories": ", ".join([_suffixed("item_id"), _suffixed("story_id"), "similarity",

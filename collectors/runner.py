@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from analysis import workers
 from collectors import REGISTRY
 from collectors import retrain as retraining
 from collectors.base import CollectorError, Context, Item
@@ -105,6 +106,8 @@ def run(watch: Watch, db_path: Path | str, only: list[str] | None = None,
             reorder_if_needed(con)
             refresh_derived(con, any(r.new or r.updated for r in results), stream,
                             progress=progress)
+        # Between the rounds of `collectors watch`, idle workers would only hold memory.
+        workers.close()
     notify(watch, db_path, stream)
     return results
 

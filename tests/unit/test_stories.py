@@ -62,3 +62,25 @@ def test_an_index_carries_stories_across_calls_and_the_earliest_wins():
     later = S.group([("late", "PARIS — " + RELEASE)], index)
     assert later["late"][0] == "first"
     assert len(index) == 3
+
+
+def test_the_index_forgets_what_falls_out_of_the_window_and_an_item_grouped_again():
+    from datetime import datetime, timedelta
+
+    day = datetime(2026, 4, 29)
+    index = S.StoryIndex()
+    index.add("a", S.signature(RELEASE), item_id="a", published=day)
+    index.add("b", S.signature(OTHER), item_id="b", published=day + timedelta(days=10))
+    assert index.match(S.signature(RELEASE))[0] == "a"
+    # A month later the release is out of the window: a copy starts its own story.
+    index.forget_before(day + timedelta(days=5))
+    assert "a" not in index and "b" in index and len(index) == 1
+    assert index.match(S.signature(RELEASE)) is None
+    assert index.match(S.signature(OTHER))[0] == "b"
+    # "b" rewritten as the English text: its old signature no longer draws copies of OTHER.
+    index.add("b", S.signature(ENGLISH), item_id="b", published=day + timedelta(days=11))
+    assert index.match(S.signature(OTHER)) is None
+    assert index.match(S.signature(ENGLISH))[0] == "b"
+    # Forgetting most of the index compacts it without losing what stays.
+    index.forget_before(day + timedelta(days=10, hours=12))
+    assert len(index) == 1 and index.match(S.signature(ENGLISH))[0] == "b"

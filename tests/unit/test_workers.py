@@ -117,3 +117,14 @@ def _alive(pid: int) -> bool:
             return f.read().split(") ")[-1][0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_submit_map_returns_at_once_and_gives_every_part_to_a_worker(two_processes):
+    pending = workers.submit_map(_pids, list(range(5_000)), "ctx", min_part=1_000)
+    assert not pending.ready
+    parts = pending.result()
+    assert [x for _, part, _ in parts for x in part] == list(range(5_000))
+    assert os.getpid() not in {pid for pid, _, _ in parts}
+    # A short list is done here, before returning.
+    short = workers.submit_map(_pids, list(range(10)), "ctx", min_part=1_000)
+    assert short.ready and short.result()[0][0] == os.getpid()
