@@ -3,7 +3,7 @@
 # A large first run spends most of its time in Python (sentiment features, brand matching, key
 # terms, story signatures), on one core of the machine's two or more. Splitting a long list
 # between this process and worker processes uses the others; short lists are done here, since
-# a worker's start (about a second) would cost more than it saves.
+# sending them to a worker would cost more than it saves.
 #
 # Workers are spawned, never forked: the parent holds DuckDB's threads, and a forked child of a
 # threaded process can hang on a lock one of those threads held at the fork. Workers ignore
@@ -58,7 +58,8 @@ def cores() -> int:
 
 
 def allow(processes: int) -> None:
-    """Let :func:`split_map` use up to ``processes`` processes, this one included (1 = none)."""
+    """Let :func:`split_map` and :func:`submit_map` use up to ``processes`` processes, this one
+    included (1 = none)."""
     global _allowed
     _allowed = max(1, processes)
     if _pool is not None and _pool_size > _allowed:
@@ -66,7 +67,7 @@ def allow(processes: int) -> None:
 
 
 def allowed() -> int:
-    """The number of processes :func:`split_map` may use, this one included."""
+    """The number of processes the maps may use, this one included."""
     return _allowed
 
 
