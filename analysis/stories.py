@@ -107,12 +107,8 @@ class StoryIndex:
         self._stories: list[str] = []
         self._keys: list[list[int]] = []
         self._items: dict[str, int] = {}
-        # One row per slot: a copy shared by many texts (a press release, a template) has
-        # many candidates, compared in one numpy operation rather than one by one.
-        self._matrix = np.zeros((1024, PERMUTATIONS), dtype=np.uint32)
-        self._alive = np.zeros(1024, dtype=bool)
-        self._published = np.full(1024, np.datetime64("NaT"), dtype="datetime64[us]")
         self._live = 0
+        self._resize(1024, [])
 
     def __len__(self) -> int:
         return self._live
@@ -131,10 +127,7 @@ class StoryIndex:
         """
         slot = len(self._stories)
         if slot == len(self._alive):
-            self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
-            self._alive = np.concatenate([self._alive, np.zeros_like(self._alive)])
-            self._published = np.concatenate([self._published, np.full_like(
-                self._published, np.datetime64("NaT"))])
+            self._resize(2 * slot, range(slot))
         keys = band_keys(sig) if keys is None else list(keys)
         self._stories.append(story_id)
         self._keys.append(keys)
@@ -171,19 +164,26 @@ class StoryIndex:
         self._stories = [self._stories[s] for s in keep]
         self._keys = [self._keys[s] for s in keep]
         self._items = {i: renumber[s] for i, s in self._items.items() if s in renumber}
-        size = max(1024, 2 * len(keep))
-        matrix = np.zeros((size, PERMUTATIONS), dtype=np.uint32)
-        matrix[:len(keep)] = self._matrix[keep]
-        self._matrix = matrix
-        self._alive = np.zeros(size, dtype=bool)
-        self._alive[:len(keep)] = True
-        published = np.full(size, np.datetime64("NaT"), dtype="datetime64[us]")
-        published[:len(keep)] = self._published[keep]
-        self._published = published
+        self._resize(max(1024, 2 * len(keep)), keep)
         self._by_key = {}
         for slot, keys in enumerate(self._keys):
             for key in keys:
                 self._by_key.setdefault(key, []).append(slot)
+
+    def _resize(self, size: int, rows) -> None:
+        """Arrays of ``size`` slots holding the signatures, liveness and times of ``rows``
+        (slot numbers, in their order) first."""
+        rows = list(rows)
+        # One row per slot: a copy shared by many texts (a press release, a template) has
+        # many candidates, compared in one numpy operation rather than one by one.
+        matrix = np.zeros((size, PERMUTATIONS), dtype=np.uint32)
+        alive = np.zeros(size, dtype=bool)
+        published = np.full(size, np.datetime64("NaT"), dtype="datetime64[us]")
+        if rows:
+            matrix[:len(rows)] = self._matrix[rows]
+            alive[:len(rows)] = self._alive[rows]
+            published[:len(rows)] = self._published[rows]
+        self._matrix, self._alive, self._published = matrix, alive, published
 
     def match(self, sig: np.ndarray, keys: Iterable[int] | None = None
               ) -> tuple[str, float] | None:

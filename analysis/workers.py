@@ -17,7 +17,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
@@ -110,6 +110,19 @@ def submit_map(func: Callable[[Any, Sequence[T]], R], items: Sequence[T], contex
     if count <= 1:
         return Pending(func, context, [], [], [func(context, items)])
     return _start(func, _cut(items, count), context)
+
+
+def one_ahead(items: Iterable[T], start: Callable[[T], R]) -> Iterator[tuple[T, R]]:
+    """``(item, start(item))`` for each of ``items``, each given only once ``start`` was called
+    on the next one: workers begin the next part while the caller finishes this one."""
+    previous: tuple[T, R] | None = None
+    for item in items:
+        started = (item, start(item))
+        if previous is not None:
+            yield previous
+        previous = started
+    if previous is not None:
+        yield previous
 
 
 class Pending(Generic[R]):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from itertools import chain
 from pathlib import Path
 
 import duckdb
@@ -64,14 +63,11 @@ def refresh_stories(con: duckdb.DuckDBPyConnection, chunk: int = CHUNK) -> int:
             ORDER BY i.published_at, i.item_id
         """, params).fetch_record_batch(chunk)
         done, newest = 0, since
-        previous = None
-        for rows in chain(_chunks(batches, chunk), [None]):
-            # Worker processes sign this chunk while this process groups the one before.
-            started = None if rows is None else (rows, workers.submit_map(_sign, _texts(rows)))
-            if previous is not None:
-                done += _assign(con, *previous, index, stored)
-                newest = _latest(newest, previous[0])
-            previous = started
+        # Worker processes sign the next chunk while this process groups this one.
+        for rows, signing in workers.one_ahead(
+                _chunks(batches, chunk), lambda rows: workers.submit_map(_sign, _texts(rows))):
+            done += _assign(con, rows, signing, index, stored)
+            newest = _latest(newest, rows)
     finally:
         reader.close()
     if newest is not None and newest != since:

@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from itertools import chain
 from pathlib import Path
 
 import duckdb
@@ -69,13 +68,10 @@ def refresh_terms(con: duckdb.DuckDBPyConnection) -> int:
     with transaction(con):
         con.execute("DELETE FROM daily_terms WHERE day NOT IN (SELECT day FROM terms_now)")
         con.execute("DELETE FROM terms_days WHERE day NOT IN (SELECT day FROM terms_now)")
-    previous = None
-    for days in chain(_day_chunks(dirty), [None]):
-        # Worker processes count this chunk's terms while this process writes the last one.
-        started = None if days is None else (days, _start_counting(con, days, banned))
-        if previous is not None:
-            _write_days(con, *previous, version)
-        previous = started
+    # Worker processes count the next chunk's terms while this process writes this one.
+    for days, counting in workers.one_ahead(_day_chunks(dirty),
+                                            lambda days: _start_counting(con, days, banned)):
+        _write_days(con, days, counting, version)
     con.execute("DROP TABLE IF EXISTS terms_now")
     return len(dirty)
 
