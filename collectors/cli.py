@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import subprocess
 import sys
 import time
@@ -35,7 +34,7 @@ from config import (
 )
 from i18n.catalog import gettext, resolve_language
 from i18n.formats import number
-from store import StoreError, scheduler, store_exists, writing
+from store import StoreError, interrupts, scheduler, store_exists, writing
 from store.writes import reorder_if_needed, save_brands, set_meta
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -98,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 def _command(args: argparse.Namespace) -> int:
     """Run the parsed command; the worker processes of a long run are allowed meanwhile."""
     # SIGTERM (cron, systemd, a parent process) stops as politely as Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    interrupts.install()
     try:
         watch = load_watch(args.config or default_config_path(), kinds=kind_options())
     except ConfigError as exc:
@@ -125,15 +124,18 @@ def _guarded(action: Callable[[], int], usage_error: type[Exception], stopped: s
     """Run ``action`` and turn the failures a user can meet into a message and an exit code."""
     try:
         return action()
-    except usage_error as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        print(stopped, file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except (KeyboardInterrupt, Exception) as exc:
+        # Ctrl-C landing in a DuckDB query comes back as an error: it is still a stop.
+        if isinstance(exc, KeyboardInterrupt) or interrupts.requested():
+            print(stopped, file=sys.stderr)
+            return EXIT_INTERRUPTED
+        if isinstance(exc, usage_error):
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if isinstance(exc, StoreError):
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        raise
 
 
 def _report(results: list[SourceResult]) -> int:
@@ -227,6 +229,7 @@ def _watch(watch: Watch, db: Path, only: list[str] | None, progress: Progress) -
     print(f"watching {len(sources)} source(s); Ctrl-C to stop", file=sys.stderr)
     try:
         while True:
+            interrupts.check()  # a Ctrl-C that a source's or refresher's handler took for a failure
             stamp = _file_stamp(watch.path)
             if stamp != seen:
                 seen = stamp

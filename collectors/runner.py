@@ -20,7 +20,7 @@ from collectors.pipeline import Analyser, Analysis, content_hash
 from collectors.progress import Progress, progress_bar
 from config import Source, Watch
 from i18n.catalog import resolve_language
-from store import leases, writing
+from store import interrupts, leases, writing
 from store.derived import REFRESHERS, refresh_all
 from store.edits import apply_corrections
 from store.writes import (
@@ -125,6 +125,7 @@ def notify(watch: Watch, db_path: Path | str, stream: TextIO) -> None:
     try:
         deliver(watch, db_path, stream)
     except Exception as exc:  # noqa: BLE001 - retried on the next run
+        interrupts.check(exc)
         print(f"warning: could not send notifications: {type(exc).__name__}: {exc}",
               file=stream, flush=True)
 
@@ -177,6 +178,7 @@ def refresh_derived(con, changed: bool, stream: TextIO, corrections: bool = True
         try:
             apply_corrections(con)
         except Exception as exc:  # noqa: BLE001 - retried on the next run
+            interrupts.check(exc)
             print(f"warning: could not apply sentiment corrections: {exc}", file=stream)
 
 
@@ -213,7 +215,8 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
     stream = stream or sys.stderr
     result = SourceResult(name=source.name, kind=source.kind)
     run_id = uuid.uuid4().hex
-    with writing(db_path) as con:
+    # Ctrl-C here waits for the try below, which closes the run and gives the lease back.
+    with interrupts.held(then_stop=False), writing(db_path) as con:
         # On a lake another collector may be running this source: leave it to that one.
         lease = leases.acquire(con, f"source:{source.name}")
         if not lease.held:
@@ -222,7 +225,7 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
             return result
         state = source_state(con, source.name)
         start_run(con, run_id, source.name, source.kind, source.every)
-    bar = progress_bar(source.name, progress, stream)
+        bar = progress_bar(source.name, progress, stream)
 
     def warn(message: str) -> None:
         result.warnings += 1
@@ -250,12 +253,15 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
         analysis, state, _ = analysing[0]
         rows = analysis.rows()  # wait for the workers before locking readers out
         with writing(db_path) as con:
-            res = write_batch(con, *rows, source=source.name, kind=source.kind, state=state)
+            # Ctrl-C waits for the batch to be stored and counted: the run's counts stay true.
+            with interrupts.held():
+                res = write_batch(con, *rows, source=source.name, kind=source.kind,
+                                  state=state)
+                # Dropped only once written: a failure before leaves it for the salvage.
+                analysing.popleft()
+                result.new += res.new
+                result.updated += res.updated
             lease.renew(con)
-        # Dropped only once written: a failure or Ctrl-C before leaves it for the salvage.
-        analysing.popleft()
-        result.new += res.new
-        result.updated += res.updated
 
     def flush(last: bool = False) -> None:
         if batch or ctx.state:
@@ -274,6 +280,7 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
 
     interrupted = False
     try:
+        interrupts.check()
         collector = REGISTRY[source.kind](source.name, source.settings)
         for item in collector.collect(ctx):
             item.source = source.name
@@ -287,17 +294,17 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
                 flush()
                 last_flush = time.monotonic()
         flush(last=True)
-    except CollectorError as exc:
-        result.status, result.error, result.error_kind = "failed", str(exc), exc.category
-        _salvage(flush, result)
-    except KeyboardInterrupt:
-        result.status, result.error, result.error_kind = "interrupted", "stopped by the user", \
-            "interrupted"
-        interrupted = True
-        _salvage(flush, result)
-    except Exception as exc:  # noqa: BLE001 - a crashing collector must not stop the others
-        result.status, result.error_kind = "failed", "crash"
-        result.error = f"{type(exc).__name__}: {exc}"
+    except (KeyboardInterrupt, Exception) as exc:  # a crashing collector must not stop the others
+        # Ctrl-C landing in a DuckDB write comes back as an error: it is still a stop.
+        interrupted = isinstance(exc, KeyboardInterrupt) or interrupts.requested()
+        if interrupted:
+            result.status, result.error_kind = "interrupted", "interrupted"
+            result.error = "stopped by the user"
+        elif isinstance(exc, CollectorError):
+            result.status, result.error, result.error_kind = "failed", str(exc), exc.category
+        else:
+            result.status, result.error_kind = "failed", "crash"
+            result.error = f"{type(exc).__name__}: {exc}"
         _salvage(flush, result)
     finally:
         bar.close()

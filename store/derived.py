@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import duckdb
 
-from store import lake
+from store import interrupts, lake
 from store.alerts import refresh_alerts
 from store.community import refresh_authors
 from store.edits import apply_corrections
@@ -41,4 +41,5 @@ def refresh_all(con: duckdb.DuckDBPyConnection, warn: Callable[[str], None] = pr
             # commit clashing with its own makes it try again rather than give up.
             lake.retrying(con, lambda refresh=refresh: refresh(con))
         except Exception as exc:  # noqa: BLE001 - derived data can be rebuilt on the next run
+            interrupts.check(exc)  # the stale mark stays: the next run refreshes everything
             warn(f"could not refresh {name}: {type(exc).__name__}: {exc}")

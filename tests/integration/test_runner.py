@@ -104,7 +104,10 @@ def test_unknown_source_and_bad_config_write_nothing(tmp_path):
 
 
 def test_stopped_run_keeps_its_items_and_the_next_run_completes(tmp_path):
-    config = write_demo_watch(tmp_path, items=30000)
+    # Enough that the run is still collecting when its first batches can be read: with the
+    # worker processes 30,000 demo items were sometimes all stored within one poll.
+    ITEMS = 80_000  # noqa: N806
+    config = write_demo_watch(tmp_path, items=ITEMS)
     db = tmp_path / "v.duckdb"
     proc = subprocess.Popen(
         [sys.executable, "-m", "collectors", "run", "--config", str(config), "--db", str(db),
@@ -126,7 +129,7 @@ def test_stopped_run_keeps_its_items_and_the_next_run_completes(tmp_path):
     assert proc.returncode == 130, err
     assert "what was collected so far is stored" in err
     (kept,), = rows(db, "SELECT count(*) FROM items")[0:1]
-    assert 5000 <= kept < 30000
+    assert 5000 <= kept < ITEMS
     assert rows(db, "SELECT status FROM runs") == [("interrupted",)]
     collect(config, db)
-    assert rows(db, "SELECT count(*), count(DISTINCT item_id) FROM items") == [(30000, 30000)]
+    assert rows(db, "SELECT count(*), count(DISTINCT item_id) FROM items") == [(ITEMS, ITEMS)]

@@ -1,0 +1,66 @@
+"""Ctrl-C and SIGTERM, remembered: one landing inside a DuckDB query comes back as an error."""
+
+# DuckDB's Python client looks for signals while a query runs and, when one came, stops the
+# query with RuntimeError("Query interrupted"): an ordinary exception. The handlers that keep a
+# crashing source, refresher or notification from stopping the others would swallow it, and
+# `collectors watch` would go on after Ctrl-C. The handler installed here remembers the request,
+# so that those handlers can tell a stop from a failure.
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_requested = threading.Event()
+_signals = 0  # Ctrl-C and SIGTERM received since install()
+_holding = 0  # depth of held() blocks being run
+
+
+def install() -> None:
+    """Make Ctrl-C and SIGTERM raise KeyboardInterrupt and be remembered (main thread only)."""
+    forget()
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop(signum, frame) -> None:
+    global _signals
+    _signals += 1
+    _requested.set()
+    if not _holding:
+        raise KeyboardInterrupt
+
+
+@contextmanager
+def held(then_stop: bool = True) -> Iterator[None]:
+    """Run the ``with`` block whole: a Ctrl-C or SIGTERM arriving meanwhile stops the program
+    when the block ends (``then_stop``), or at the next :func:`check`. For short steps whose
+    half-done state would be wrong (a batch stored but not counted, a run recorded and never
+    closed). Needs :func:`install`."""
+    global _holding
+    before = _signals
+    _holding += 1
+    try:
+        yield
+    finally:
+        _holding -= 1
+    if then_stop and _signals != before and not _holding:
+        raise KeyboardInterrupt
+
+
+def forget() -> None:
+    """Forget an earlier request: what comes next is not being stopped."""
+    _requested.clear()
+
+
+def requested() -> bool:
+    """Whether Ctrl-C or SIGTERM came since :func:`install`."""
+    return _requested.is_set()
+
+
+def check(error: BaseException | None = None) -> None:
+    """Raise KeyboardInterrupt if a stop was asked for; ``error`` is what it became, if known."""
+    if _requested.is_set():
+        raise KeyboardInterrupt from error
