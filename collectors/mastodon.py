@@ -17,12 +17,21 @@ from collectors.base import (
     Item,
     ParseError,
 )
-from collectors.bluesky import Job, Reader, gather, quota_exhausted, warn_max_pages, warn_quota
+from collectors.bluesky import (
+    Job,
+    Reader,
+    gather,
+    quota_exhausted,
+    warn_max_pages,
+    warn_quota,
+)
 from collectors.forum import html_to_text, parse_timestamp, search_terms
-from collectors.http import Response
+from collectors.http import HttpStatusError, Response
 from config.options import Option
 
 PAGE_SIZE = 40  # the most Mastodon gives per page
+# Replies whose parent was not read in the same run: each costs one request to the instance.
+MAX_PARENT_LOOKUPS = 40
 ENV_PREFIX = "VEILLE_MASTODON_TOKEN"
 _NEXT = re.compile(r"<([^>]+)>\s*;\s*rel=\"?next\"?")
 
@@ -119,6 +128,76 @@ def _count(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+class _Parents:
+    """Links each reply to its parent's stored item.
+
+    A status names its parent by the id the instance gave it (``in_reply_to_id``), which is
+    that instance's own; stored items are known by their ``uri``. The parent's uri comes from
+    the statuses read this run on the same instance (replies are newer, so they often come
+    first: every job's statuses are remembered before any is turned into an item), else from
+    one request to the instance (at most ``MAX_PARENT_LOOKUPS`` per instance and run). A brand
+    answering on Mastodon is then seen answering: the post leaves "waiting for an answer". A
+    reply whose parent stays unknown (deleted, private, past the lookups) gets a parent id of
+    its own making: it is still a reply, never a question of its own.
+    """
+
+    def __init__(self, collector: MastodonCollector, ctx: Context):
+        self._collector, self._ctx = collector, ctx
+        self._uris: dict[tuple[str, str], str | None] = {}
+        self._asked: dict[str, int] = {}
+
+    def reading(self, instance: str, read: Reader) -> Reader:
+        """``read``, remembering the uri of every status it returns."""
+        def remembered(since: Any) -> tuple[list[dict], Any]:
+            statuses, cursor = read(since)
+            for one in statuses:
+                if one.get("id") and isinstance(one.get("uri"), str):
+                    self._uris[(instance, str(one["id"]))] = one["uri"]
+            return statuses, cursor
+        return remembered
+
+    def status_item(self, instance: str, status: Any) -> Item | None:
+        """:func:`status_item`, with ``parent_id`` the parent's uri when it can be known."""
+        item = status_item(status, instance)
+        local = item.extra.get("in_reply_to_id") if item else None
+        if local:
+            # An unknown parent still makes it a reply, not a post opening a conversation.
+            item.parent_id = self._uri(instance, local) or f"mastodon:{instance}:{local}"
+        return item
+
+    def _uri(self, instance: str, local: str) -> str | None:
+        key = (instance, local)
+        if key in self._uris:
+            return self._uris[key]
+        asked = self._asked.get(instance, 0)
+        if asked >= MAX_PARENT_LOOKUPS:
+            if asked == MAX_PARENT_LOOKUPS:
+                self._ctx.warn(f"{instance}: more than {MAX_PARENT_LOOKUPS} replies to posts "
+                               f"not read this run; the others are stored without their parent")
+                self._asked[instance] = asked + 1
+            return None
+        self._asked[instance] = asked + 1
+        url = f"{instance}/api/v1/statuses/{quote(local, safe='')}"
+        try:
+            found = self._collector._get(self._ctx, url).json()
+        except HttpStatusError as exc:
+            if exc.status not in (401, 403, 404, 410):
+                return self._give_up(instance, exc)
+            found = None  # deleted or private: the reply stands alone
+        except CollectorError as exc:
+            return self._give_up(instance, exc)
+        uri = found.get("uri") if isinstance(found, dict) else None
+        self._uris[key] = uri if isinstance(uri, str) else None
+        return self._uris[key]
+
+    def _give_up(self, instance: str, exc: CollectorError) -> None:
+        """Stop asking ``instance`` for parents this run: the statuses themselves matter more."""
+        self._ctx.warn(f"{instance}: could not look up the post a reply answers "
+                       f"({exc.category}: {exc}); this run's other replies there are stored "
+                       f"without their parent")
+        self._asked[instance] = MAX_PARENT_LOOKUPS + 1
+
+
 def statuses_of(data: Any, key: str | None = None) -> list[dict]:
     """The statuses of a timeline answer (a list) or of a search answer (``key="statuses"``);
     :class:`ParseError` when the answer is neither."""
@@ -161,6 +240,7 @@ class MastodonCollector(Collector):
         if not instances or not (hashtags or accounts or searches):
             raise ConfigurationMissing("nothing to read: set 'instances' and 'hashtags', "
                                        "'accounts' or 'search'")
+        parents = _Parents(self, ctx)
         jobs: list[Job] = []
         for instance in instances:
             token = instance_token(instance)
@@ -170,8 +250,10 @@ class MastodonCollector(Collector):
             todo = [("tag", h) for h in hashtags] + [("account", a) for a in accounts]
             todo += [("search", q) for q in searches] if token else []
             jobs += [Job(f"{instance} {what} {name!r}", ctx.state.setdefault(instance, {}),
-                         f"{what}:{name}", self._reader(ctx, instance, what, name, token),
-                         partial(status_item, instance=instance)) for what, name in todo]
+                         f"{what}:{name}",
+                         parents.reading(instance, self._reader(ctx, instance, what, name,
+                                                                token)),
+                         partial(parents.status_item, instance)) for what, name in todo]
         if not jobs:
             first = instances[0]
             raise ConfigurationMissing(f"searching {first} needs an access token: set "

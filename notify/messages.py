@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from i18n.catalog import gettext
@@ -32,12 +32,29 @@ class Message:
     html: str
 
 
-def view_link(event: AlertEvent, base_url: str) -> str:
-    """The Alerts view of the app filtered to the alert's brand and days."""
-    last = event.ended_at.date()
+def view_link(event: AlertEvent, base_url: str, last: datetime | None = None) -> str:
+    """The Alerts view of the app filtered to the alert's brand and days (to ``last``, when
+    the message covers several alerts)."""
+    until = (last or event.ended_at).date()
     query = urlencode({"period": "custom", "from": event.started_at.date().isoformat(),
-                       "to": last.isoformat(), "brand": event.brand})
+                       "to": until.isoformat(), "brand": event.brand})
     return f"{base_url.rstrip('/')}/{ALERTS_PATH}?{query}"
+
+
+def incidents(events: list[AlertEvent]) -> list[list[AlertEvent]]:
+    """The alerts grouped by incident, oldest first: those of one brand (and source) whose
+    days overlap or follow each other. A bad buzz raises a volume spike and a negative-share
+    spike at once; they make one message, not two."""
+    groups: list[list[AlertEvent]] = []
+    for event in sorted(events, key=lambda e: (e.started_at, e.id)):
+        for group in groups:
+            if ((group[0].brand, group[0].source) == (event.brand, event.source)
+                    and event.started_at <= max(e.ended_at for e in group) + timedelta(days=1)):
+                group.append(event)
+                break
+        else:
+            groups.append([event])
+    return groups
 
 
 def _measure(event: AlertEvent, lang: str) -> str:
@@ -53,8 +70,13 @@ def _measure(event: AlertEvent, lang: str) -> str:
                                 usual=number(event.baseline, lang, 1), times=times)
 
 
-def _posts(event: AlertEvent) -> list[dict]:
-    return list(event.explanation.get("first_posts") or [])[:FIRST_POSTS]
+def _posts(events: list[AlertEvent]) -> list[dict]:
+    """The first posts of the alerts, earliest first, each once."""
+    seen: dict = {}
+    for event in events:
+        for post in event.explanation.get("first_posts") or []:
+            seen.setdefault(post.get("item_id") or (post.get("url"), post.get("title")), post)
+    return sorted(seen.values(), key=lambda p: str(p.get("published_at") or ""))[:FIRST_POSTS]
 
 
 def _post_line(post: dict, lang: str) -> str:
@@ -68,30 +90,41 @@ def _post_line(post: dict, lang: str) -> str:
     return " · ".join(str(p) for p in parts)
 
 
-def alert_message(event: AlertEvent, lang: str, base_url: str) -> Message:
-    """The notification of one alert, in ``lang``."""
-    source = f" ({event.source})" if event.source else ""
-    kind = (gettext("negative share", lang) if event.kind == "negative_share"
-            else gettext("volume", lang))
-    since = day(event.started_at, lang)
+def _kind(kinds: list[str], lang: str) -> str:
+    if len(kinds) > 1:
+        # In the French title this follows "pic de": "pic de volume et de part négative".
+        return gettext("volume and negative share", lang)
+    return gettext("negative share", lang) if kinds[0] == "negative_share" \
+        else gettext("volume", lang)
+
+
+def alert_message(events: list[AlertEvent], lang: str, base_url: str) -> Message:
+    """The notification of one incident (see :func:`incidents`), in ``lang``: each alert's
+    measure, the new words and the first posts of them all, one link to their days."""
+    first = events[0]
+    source = f" ({first.source})" if first.source else ""
+    kinds = sorted({e.kind for e in events}, key=lambda k: k != "volume")
+    since = day(first.started_at, lang)
+    last = max(e.ended_at for e in events)
     title = gettext("Veille: {brand}{source}, {kind} spike since {since}", lang).format(
-        brand=event.brand, source=source, kind=kind, since=since)
-    until = day(event.ended_at, lang)
-    lines = [
+        brand=first.brand, source=source, kind=_kind(kinds, lang), since=since)
+    measures = [
         gettext("{brand}{source}: {measure}, from {start} to {end}.", lang).format(
-            brand=event.brand, source=source, measure=_measure(event, lang), start=since,
-            end=until),
-    ]
-    words = [t.get("shown") or t.get("term") for t in event.explanation.get("terms") or []
-             if t.get("term")][:8]
+            brand=e.brand, source=source, measure=_measure(e, lang),
+            start=day(e.started_at, lang), end=day(e.ended_at, lang))
+        for e in sorted(events, key=lambda e: (e.kind != "volume", e.started_at))]
+    words = list(dict.fromkeys(
+        t.get("shown") or t.get("term") for e in events
+        for t in e.explanation.get("terms") or [] if t.get("term")))[:8]
+    posts = _posts(events)
+    link = view_link(first, base_url, last)
+    lines = list(measures)
     if words:
         lines.append(gettext("New words: {words}", lang).format(words=", ".join(words)))
-    posts = _posts(event)
     if posts:
         lines.append(gettext("First posts:", lang))
         lines.extend(f"- {_post_line(p, lang)}" + (f" {p['url']}" if p.get("url") else "")
                      for p in posts)
-    link = view_link(event, base_url)
     lines.append(gettext("Open in Veille: {link}", lang).format(link=link))
     text = "\n".join(lines)
 
@@ -100,7 +133,7 @@ def alert_message(event: AlertEvent, lang: str, base_url: str) -> Message:
         f"<li>{esc(_post_line(p, lang))}"
         + (f' <a href="{esc(p["url"])}">{esc(p["url"])}</a>' if p.get("url") else "") + "</li>"
         for p in posts)
-    body = [f"<p>{esc(lines[0])}</p>"]
+    body = [f"<p>{esc(line)}</p>" for line in measures]
     if words:
         body.append(f"<p>{esc(gettext('New words: {words}', lang).format(words=', '.join(words)))}"
                     "</p>")

@@ -23,6 +23,7 @@ from i18n.catalog import resolve_language
 from notify.messages import (
     Message,
     alert_message,
+    incidents,
     page_message,
     source_message,
     unanswered_message,
@@ -45,15 +46,18 @@ EMAIL_SCHEMES = ("mailto", "mailtos")
 
 @dataclass(frozen=True)
 class Delivery:
-    """One attempt to tell one target about one alert."""
+    """One attempt to tell one target about one incident: its alerts, in one message."""
 
     target: str
-    event: AlertEvent
+    events: tuple[AlertEvent, ...]
     error: str | None
 
     def line(self) -> str:
         """One line for the terminal, naming the target but never its URL."""
-        what = f"{self.event.brand} {self.event.kind} alert of {self.event.started_at:%Y-%m-%d}"
+        first = self.events[0]
+        kinds = " and ".join(dict.fromkeys(e.kind for e in self.events))
+        what = (f"{first.brand} {kinds} alert{'s' if len(self.events) > 1 else ''} of "
+                f"{first.started_at:%Y-%m-%d}")
         if self.error is None:
             return f"notify: {self.target}: sent the {what}"
         return f"notify: {self.target}: could not send the {what} ({self.error}); will retry"
@@ -114,19 +118,19 @@ def _notify_target(db: Path | str, target: NotifyTarget, lang: str,
     if not events:
         return []
     out = []
-    for event in events:
-        error = send_logged(db, target, "alert", [event.id],
-                            alert_message(event, lang, base_url))
-        out.append(Delivery(target.name, event, error))
+    for incident in incidents(events):
+        error = send_logged(db, target, "alert", [e.id for e in incident],
+                            alert_message(incident, lang, base_url))
+        out.append(Delivery(target.name, tuple(incident), error))
     return out
 
 
 def deliver(watch: Watch, db: Path | str, stream: TextIO | None = None) -> list[Delivery]:
     """Tell every configured target about the events it asked for and has not had yet.
 
-    Returns the alert deliveries; prints one line per attempt on ``stream``. A target's
-    failure never stops the others. A target in its quiet hours gets nothing now and its
-    events at the first run after.
+    Returns the alert deliveries, one per incident (:func:`notify.messages.incidents`);
+    prints one line per attempt on ``stream``. A target's failure never stops the others. A
+    target in its quiet hours gets nothing now and its events at the first run after.
     """
     stream = stream or sys.stderr
     lang = resolve_language(watch.ui.language)

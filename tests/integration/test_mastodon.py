@@ -174,3 +174,77 @@ def test_without_a_token_hashtags_are_read_and_the_skipped_search_shows_in_healt
     assert "searches skipped without an access token" in proc.stdout + proc.stderr
     health = source_health(db)
     assert health["status"].tolist() == ["warnings"]  # not "ok": the searches were left out
+
+
+def reply(status_: dict, to: str) -> dict:
+    """``status_`` as a reply to the status the instance knows by the local id ``to``."""
+    return dict(status_, in_reply_to_id=to, in_reply_to_account_id="7")
+
+
+ASKED = status(500, "https://social.example/users/alice/statuses/50",
+               "<p>Acme, ma box ne marche plus depuis hier, une solution ?</p>",
+               "2026-03-02T08:00:00.000Z")
+UNANSWERED = status(501, "https://social.example/users/eve/statuses/51",
+                    "<p>Acme, le service client répond quand ?</p>", "2026-03-02T08:30:00.000Z",
+                    acct="eve", profile="https://social.example/@eve")
+ANSWER = reply(status(520, "https://social.example/users/acme/statuses/52",
+                      "<p>@alice nous regardons votre ligne, un technicien vous rappelle</p>",
+                      "2026-03-02T09:00:00.000Z", acct="acme",
+                      profile="https://social.example/@acme"), "500")
+OLD_PARENT = "https://other.example/users/bob/statuses/7"
+TO_OLD = reply(status(510, "https://social.example/users/carol/statuses/53",
+                      "<p>acme : pareil chez moi</p>", "2026-03-02T10:00:00.000Z",
+                      acct="carol", profile="https://social.example/@carol"), "77")
+TO_GONE = reply(status(511, "https://social.example/users/dan/statuses/54",
+                       "<p>acme : supprimé ?</p>", "2026-03-02T10:30:00.000Z",
+                       acct="dan", profile="https://social.example/@dan"), "88")
+
+
+def threads(request: Request):
+    """An instance whose tag timeline holds questions and replies to posts it does not list,
+    and whose brand account answered one question."""
+    arg = {k: v[0] for k, v in request.query.items()}
+    if request.path == "/api/v1/timelines/tag/acme":
+        return 200, JSON, json.dumps([TO_GONE, TO_OLD, UNANSWERED, ASKED])
+    if request.path == "/api/v1/accounts/lookup" and arg.get("acct") == "acme@social.example":
+        return 200, JSON, json.dumps({"id": "42", "acct": "acme"})
+    if request.path == "/api/v1/accounts/42/statuses":
+        return 200, JSON, json.dumps([ANSWER])
+    if request.path == "/api/v1/statuses/77":  # an older post, read in no timeline this run
+        return 200, JSON, json.dumps(dict(S2, id="77", uri=OLD_PARENT))
+    return 404, JSON, '{"error":"Record not found"}'
+
+
+def test_replies_join_their_parent_so_an_answered_question_stops_waiting(tmp_path):
+    from datetime import date
+
+    from collectors.base import parent_item_id
+    from store.community import needs_answer
+    from store.filters import Filters
+
+    with LocalServer(fallback=threads) as server:
+        local_watch(tmp_path, f"""
+[[sources]]
+name = "masto"
+kind = "mastodon"
+instances = ["{server.url("").rstrip("/")}"]
+hashtags = ["acme"]
+accounts = ["acme@social.example"]
+""", brands='[[brands]]\nname = "Acme"\nquery = "acme"\nown = true\n')
+        db = tmp_path / "veille.duckdb"
+        collect(tmp_path / "watch.toml", db)
+        lookups = [r.path for r in server.requests if r.path.startswith("/api/v1/statuses/")]
+    parents = dict(db_rows(db, "SELECT url, parent_id FROM items"))
+    # The brand's answer, read in another timeline, joins the question it answers; a reply to
+    # an older post joins it by the uri the instance gave; a reply to a deleted post is still
+    # a reply (of no stored post); posts that open a conversation have no parent.
+    assert parents[ANSWER["url"]] == parent_item_id(ASKED["uri"])
+    assert parents[TO_OLD["url"]] == parent_item_id(OLD_PARENT)
+    stored = {row[0] for row in db_rows(db, "SELECT item_id FROM items")}
+    assert parents[TO_GONE["url"]] is not None and parents[TO_GONE["url"]] not in stored
+    assert parents[ASKED["url"]] is None and parents[UNANSWERED["url"]] is None
+    # Only the parents not read this run were asked for, once each.
+    assert sorted(lookups) == ["/api/v1/statuses/77", "/api/v1/statuses/88"]
+
+    waiting = needs_answer(db, Filters(start=date(2026, 3, 1), end=date(2026, 3, 3)), "Acme")
+    assert waiting["url"].tolist() == [UNANSWERED["url"]]

@@ -15,8 +15,12 @@ LAST = date(2026, 11, 30)
 BASE_URL = "https://veille.example.com"
 
 
-def write_watch(folder: Path, hook_port: int, language: str = "en") -> Path:
-    """A watch of one brand whose last day holds ten times its usual volume of complaints."""
+COMPLAINT = "Acme network down again, no signal since this morning"
+
+
+def write_watch(folder: Path, hook_port: int, language: str = "en",
+                complaint: str = COMPLAINT) -> Path:
+    """A watch of one brand whose last day holds ten times its usual volume of ``complaint``."""
     rows = ["id,text,date"]
     n = 0
     for back in range(45, 0, -1):
@@ -25,8 +29,7 @@ def write_watch(folder: Path, hook_port: int, language: str = "en") -> Path:
             rows.append(f'{n},"Acme shop visit {k}, bought a charger",{day}T1{k}:00:00')
             n += 1
     for k in range(40):
-        rows.append(f'{n},"Acme network down again, no signal since this morning",'
-                    f"{LAST}T{8 + k % 12:02d}:{k:02d}:00")
+        rows.append(f'{n},"{complaint}",{LAST}T{8 + k % 12:02d}:{k:02d}:00')
         n += 1
     (folder / "posts.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     config = folder / "watch.toml"
@@ -83,6 +86,44 @@ def test_a_fresh_spike_is_sent_once_to_every_target(tmp_path, mailbox):
 
         collect(config, db, env=mail_env(mailbox))  # the same data again
         assert len(mailbox.messages) == len(alerts) and len(hook.bodies) == len(alerts)
+    finally:
+        hook.close()
+
+
+@pytest.mark.parametrize(("language", "subject", "measures"), [
+    ("en", "Acme, volume and negative share spike since 30 Nov 2026",
+     ("mentions a day at the peak", "negative share 100% of mentions")),
+    ("fr", "Acme, pic de volume et de part négative depuis le 30 nov. 2026",
+     ("mentions par jour au plus fort", "part négative de 100 %")),
+])
+def test_one_incident_raising_two_alerts_is_one_message(tmp_path, mailbox, language, subject,
+                                                        measures):
+    # A bad buzz: ten times the usual volume, every post a complaint. Both spikes are raised;
+    # the team gets one message explaining both, not two.
+    hook = Webhook()
+    try:
+        config = write_watch(tmp_path, hook.port, language,
+                             complaint="Acme is awful, network down again, worst service ever")
+        db = tmp_path / "veille.duckdb"
+        first = collect(config, db, env=mail_env(mailbox))
+        alerts = fresh_alerts(db)
+        assert sorted(kind for _, _, kind in alerts) == ["negative_share", "volume"]
+        assert len(mailbox.messages) == 1 and len(hook.bodies) == 1
+        assert subject in mailbox.messages[0]["Subject"]
+        chat = hook.bodies[0]["message"]
+        html = mailbox.messages[0].get_body(("html", "plain")).get_content()
+        for measure in measures:
+            assert measure in chat.replace("\xa0", " ") and measure in html.replace("\xa0", " ")
+        assert chat.count("Acme is awful") == 3  # the first posts, each once
+        if language == "en":
+            assert ("notify: team-mail: sent the Acme volume and negative_share alerts of "
+                    "2026-11-30") in first.stderr
+        sent = db_rows(db, "SELECT target, ref FROM deliveries WHERE status = 'sent' "
+                           "ORDER BY target, ref")
+        assert sent == sorted((t, a[0]) for t in ("chat", "team-mail") for a in alerts)
+
+        collect(config, db, env=mail_env(mailbox))  # nothing new: nothing sent again
+        assert len(mailbox.messages) == 1 and len(hook.bodies) == 1
     finally:
         hook.close()
 
