@@ -1,7 +1,8 @@
 """Service cues: the facts customers report when a service fails them or does its job well."""
 
-# "50 minutes on the tarmac", "flight cancelled, rebooked", "commande reçue en 24h", "produit
-# conforme": no opinion word, yet the customer's meaning is plain. The public corpora the
+# "50 minutes on the tarmac", "flight cancelled, rebooked", "network down again, no signal",
+# "commande reçue en 24h", "produit conforme": no opinion word, yet the customer's meaning is
+# plain. The public corpora the
 # models learn from (general tweets, film reviews) rarely say such things, so the models
 # cannot learn them from words alone. These patterns are lexicon entries, not labelled
 # examples: each match is a feature column (and a valence in the lexicon sums) whose weight
@@ -27,6 +28,16 @@ FAIL = {
         r"\bon the tarmac\b", r"\bleaves? without (?:us|me)\b",
         rf"\b{_N} ?{_EN_WAIT} (?:on hold|in line|waiting|late|at the gate|on the tarmac|delay)\b",
         rf"\bwaiting (?:for )?{_N} ?{_EN_WAIT}\b",
+        # A product or network that breaks down: "app keeps crashing", "network down again".
+        r"\b(?:not|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|didn'?t|won'?t|can'?t|cannot|"
+        r"stopped) (?:working|work|loading|load|connecting|connect|log ?in|sign ?in)\b",
+        r"\bkeeps? (?:crashing|freezing|failing|dropping|disconnecting|logging me out)\b",
+        r"\bcrash(?:es|ed|ing)\b", r"\boutages?\b", r"\bdown again\b",
+        r"\b(?:app|site|website|service|server|servers|network|internet|wifi|platform|system)"
+        r" (?:is |are |was |went |still |been )?down\b",
+        r"\bno (?:signal|service|internet|wifi|connection|network|reception|coverage)\b",
+        r"\b(?:charged|billed) (?:me )?twice\b", r"\bdouble (?:charged|billed)\b",
+        r"\bovercharged\b",
     ])),
     "fr": re.compile("|".join([
         r"\bretard(?:s|e|ee|ees)?\b", r"\bannule(?:e|s|es)?\b", r"\bannulation\b",
@@ -36,6 +47,14 @@ FAIL = {
         r"\bbloque(?:e|s|es)?\b", r"\bcoince(?:e|s|es)?\b",
         r"\brate (?:ma |la |notre )?correspondance\b",
         rf"\b{_N} ?{_FR_WAIT} d'attente\b", rf"\battendu {_N} ?{_FR_WAIT}\b",
+        # Un produit ou un réseau en panne : « l'appli plante », « plus de réseau ».
+        r"\bne (?:marche|fonctionne|charge|demarre|repond) (?:plus|pas|toujours pas|jamais)\b",
+        r"\ben panne\b", r"\bpannes? (?:de|du|d'|generale|reseau|internet)",
+        r"\bplante(?:nt)? (?:sans arret|tout le temps|encore|souvent|a chaque)\b",
+        r"\bimpossible de (?:me |se |nous )?(?:connecter|joindre|installer|telecharger|"
+        r"commander|payer|ouvrir|lancer)\b",
+        r"\b(?:pas|plus) de (?:reseau|connexion|signal|internet|wifi)\b",
+        r"\b(?:preleve|facture|debite)(?:e|s)? deux fois\b",
     ])),
 }
 

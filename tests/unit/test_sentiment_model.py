@@ -58,6 +58,19 @@ def test_factual_complaints_are_negative_for_the_brand(text):
     assert mention_labels(text, "en") == {"Skyways": "negative"}
 
 
+# An outage told as facts: the start of a bad buzz for an operator or an app. The shipped
+# models read these as neutral before the breakdown cues.
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "Orbis network down again, no signal since this morning"),
+    ("en", "Orbis servers are down, cannot log in"),
+    ("fr", "Ciel Mobile : ma box ne marche plus, pas de réseau depuis hier"),
+    ("fr", "Ciel Mobile en panne dans tout Lyon"),
+])
+def test_outages_told_as_facts_are_negative_for_the_brand(lang, text):
+    labels = mention_labels(text, lang)
+    assert labels and set(labels.values()) == {"negative"}, labels
+
+
 @pytest.mark.parametrize("text", [
     "Opalia, très bon produit, je recommande",
     "Opalia : livraison rapide, très satisfait",
