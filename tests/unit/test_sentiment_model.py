@@ -193,16 +193,22 @@ def test_an_unreadable_model_file_says_which_file(tmp_path):
 
 def test_adapting_learns_a_watch_word_and_leaves_the_rest_alone():
     model = shipped("en")
+    # Four corrections: three were enough before the fifth round's naive-Bayes scaling, whose
+    # model leans harder on the common words around the new one ("again tonight": -0.25
+    # against -0.15 for neutral after three). benchmarks/bench_retrain.py measures the same
+    # adaptation over whole domains: it gains more than before at every N.
     jargon = ["the new zorblax update zorblaxed my router again",
               "zorblaxed twice this week by their box",
-              "my line got zorblaxed during the match"]
-    adapted = model.adapt(jargon, ["negative"] * 3)
+              "my line got zorblaxed during the match",
+              "zorblaxed in the middle of a call"]
+    adapted = model.adapt(jargon, ["negative"] * len(jargon))
     assert labels_of(model, ["zorblaxed again tonight"]) != ["negative"]
     assert labels_of(adapted, ["zorblaxed again tonight"]) == ["negative"]
     # Posts that do not share the watch word keep their labels (the team's own set). A few
     # near a class boundary move with the common words the corrections also hold ("my",
     # "the new", "update"): 5 of 250 with the English model of issue 12's second round, 8 with
-    # the third, whose biases lean to complaints. A tilt of the whole model moves dozens.
+    # the third, whose biases lean to complaints, 9 with the fifth. A tilt of the whole model
+    # moves dozens.
     lines = (ROOT / "benchmarks" / "eval" / "sentiment_en.jsonl").read_text(encoding="utf-8")
     others = sorted({json.loads(line)["text"] for line in lines.splitlines() if line})
     same = np.mean(np.array(labels_of(adapted, others)) == np.array(labels_of(model, others)))
