@@ -4,6 +4,8 @@
 # one small .npz per language under analysis/models/, read at start with no network. Scoring is
 # plain numpy: the features of a batch of texts (analysis.sentiment_features) times the weights.
 # A watch can adapt a copy to its own vocabulary from people's corrections (:meth:`adapt`).
+# The precise English model adds a head over sentence embeddings (analysis.sentence_embedding)
+# to the same linear scores: a watch chooses it with [collect] sentiment = "precise".
 
 from __future__ import annotations
 
@@ -36,11 +38,29 @@ class LinearModel:
     weights: np.ndarray  # (spec.width, 3) float32, columns in LABELS order
     bias: np.ndarray  # (3,)
     info: dict = field(default_factory=dict)
+    head: np.ndarray | None = None  # (DIM, 3) on sentence embeddings: the precise model
+
+    @property
+    def precise(self) -> bool:
+        """Whether the model reads sentence embeddings beside its n-grams."""
+        return self.head is not None
 
     def logits(self, texts: list[str]) -> np.ndarray:
         """Raw class scores, one row per text."""
         indptr, indices, values = featurize(texts, [self.lang] * len(texts), self.spec)
-        return _sparse_dot(indptr, indices, values, self._columns) + self.bias
+        return _sparse_dot(indptr, indices, values, self._columns) + self.bias + \
+            self._embedded(texts)
+
+    def _embedded(self, texts: list[str]) -> np.ndarray | float:
+        """The head's share of the scores (0 for a plain linear model)."""
+        if self.head is None:
+            return 0.0
+        from analysis.sentence_embedding import EmbeddingError, embed
+
+        try:
+            return embed(texts).astype(np.float64) @ self.head.astype(np.float64)
+        except EmbeddingError as exc:
+            raise ModelError(str(exc)) from exc
 
     def __getstate__(self) -> dict:
         # Sent to worker processes with each batch: the transposed copy is rebuilt there.
@@ -67,10 +87,12 @@ class LinearModel:
         """Write the model as one compressed .npz (weights as float16 to keep it small)."""
         meta = {"lang": self.lang, "spec": self.spec.__dict__, "info": self.info,
                 "labels": list(LABELS)}
+        extra = {} if self.head is None else {"head": self.head.astype(np.float32)}
         with open(path, "wb") as f:
             np.savez_compressed(f, weights=self.weights.astype(np.float16),
                                 bias=self.bias.astype(np.float32),
-                                meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+                                meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+                                **extra)
 
     @classmethod
     def load(cls, path: Path | str) -> LinearModel:
@@ -80,12 +102,15 @@ class LinearModel:
                 meta = json.loads(bytes(data["meta"]).decode())
                 weights = data["weights"].astype(np.float32)
                 bias = data["bias"].astype(np.float32)
+                head = data["head"].astype(np.float32) if "head" in data.files else None
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"{path}: not a readable sentiment model ({exc})") from exc
         spec = FeatureSpec(**meta["spec"])
         if weights.shape != (spec.width, len(LABELS)) or tuple(meta["labels"]) != LABELS:
             raise ModelError(f"{path}: weights of shape {weights.shape} do not fit its features")
-        return cls(meta["lang"], spec, weights, bias, meta.get("info", {}))
+        if head is not None and head.shape[1:] != (len(LABELS),):
+            raise ModelError(f"{path}: an embedding head of shape {head.shape}")
+        return cls(meta["lang"], spec, weights, bias, meta.get("info", {}), head)
 
     def adapt(self, texts: list[str], labels: list[str], prior: float = 0.3) -> LinearModel:
         """A copy moved toward ``labels`` on ``texts``, kept close to these weights.
@@ -111,10 +136,11 @@ class LinearModel:
         target = np.zeros((len(texts), len(LABELS)))
         target[np.arange(len(texts)), [LABELS.index(name) for name in labels]] = 1.0
         base = self.weights[used].astype(np.float64)
+        offset = self.bias + self._embedded(texts)  # the head stays as trained
 
         def loss(flat: np.ndarray) -> tuple[float, np.ndarray]:
             w = flat.reshape(base.shape)
-            z = x @ w + self.bias
+            z = x @ w + offset
             z -= z.max(axis=1, keepdims=True)
             log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
             gap = w - base
@@ -150,10 +176,13 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=4)
-def shipped(lang: str) -> LinearModel:
-    """The model committed for ``lang`` (``fr``, or ``en`` for every other language)."""
+def shipped(lang: str, precise: bool = False) -> LinearModel:
+    """The model committed for ``lang`` (``fr``, or ``en`` for every other language); with
+    ``precise``, English gets the model that reads sentence embeddings too (French has none:
+    the embedding model is English)."""
     lang = "fr" if lang == "fr" else "en"
-    path = MODELS / f"sentiment-{lang}.npz"
+    name = "en-precise" if precise and lang == "en" else lang
+    path = MODELS / f"sentiment-{name}.npz"
     if not path.exists():
         raise ModelError(f"{path} is missing: run `make model` to rebuild it")
     return LinearModel.load(path)
@@ -194,4 +223,6 @@ def fingerprint(models: dict[str, LinearModel] | None = None) -> str:
         model = model_for(lang, models)
         digest.update(model.weights.tobytes())
         digest.update(model.bias.tobytes())
+        if model.head is not None:
+            digest.update(model.head.tobytes())
     return digest.hexdigest()[:12]

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from analysis import workers  # noqa: E402
 from analysis.language import detect_language  # noqa: E402
 from analysis.query import BrandMatcher, Doc  # noqa: E402
-from analysis.sentiment_model import score_batch  # noqa: E402
+from analysis.sentiment_model import score_batch, shipped  # noqa: E402
 from collectors.demo import generate  # noqa: E402
 from collectors.pipeline import Analyser  # noqa: E402
 from config import load_watch  # noqa: E402
@@ -67,7 +67,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--precise", action="store_true",
+                        help='English read by the precise model ([collect] sentiment = "precise")')
     args = parser.parse_args()
+    models = {"en": shipped("en", precise=True)} if args.precise else None
 
     # The shipped demo watch: the brands and queries the demo items are written for.
     watch = load_watch(Path(__file__).resolve().parent.parent / "watch.toml")
@@ -76,14 +79,14 @@ def main() -> None:
     items = demo_items(args.items)
     corpus = texts(items)
     langs = {text: detect_language(text) for text in corpus}  # also warms the models up
-    analyser = Analyser(watch.brands)
+    analyser = Analyser(watch.brands, models)
 
     def match(text):
         doc = Doc(text)
         return [(b, queries[b].spans_doc(doc)) for b in matcher.match_doc(doc)]
 
     def sentiment_batch(batch):
-        score_batch(batch, [langs[t] for t in batch])
+        score_batch(batch, [langs[t] for t in batch], models)
 
     def pipeline_batch(batch_items):
         analyser.rows(batch_items, "demo", datetime.now(UTC))

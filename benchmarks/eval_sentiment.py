@@ -7,6 +7,7 @@ public sets the models never saw, and for the star-rated app reviews of ../share
 prints macro-F1, accuracy, per-class recall and the
 confusion matrix of:
   - ours: the shipped model, through the same scoring path as the ingest (score_batch);
+  - ours, precise (English): the model a watch gets with [collect] sentiment = "precise";
   - rules: the lexicon-and-rules analyser Veille shipped before (analysis.sentiment);
   - VADER (English) / vaderSentiment_fr (French) compound on the whole text, same run.
 Binary sets (negative / positive) average F1 over their two classes; a neutral guess counts
@@ -27,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analysis.sentiment import label as rule_label  # noqa: E402
 from analysis.sentiment import score_about, score_text  # noqa: E402
-from analysis.sentiment_model import score_batch  # noqa: E402
+from analysis.sentiment_model import score_batch, shipped  # noqa: E402
 from analysis.sentiment_targets import portions  # noqa: E402
 from training import corpora  # noqa: E402
 from training.metrics import Scores, confusion_table, score  # noqa: E402
@@ -108,8 +109,12 @@ def vader(lang: str):
 
 def judge(texts: list[str], lang: str) -> dict[str, list[str]]:
     """Each analyser's labels for ``texts``."""
-    return {
-        "ours": [name for _, name in score_batch(texts, [lang] * len(texts))],
+    out = {"ours": [name for _, name in score_batch(texts, [lang] * len(texts))]}
+    if lang == "en":
+        models = {"en": shipped("en", precise=True)}
+        out["ours, precise"] = [name for _, name in score_batch(texts, ["en"] * len(texts),
+                                                                models)]
+    return out | {
         "rules": [rule_label(score_text(t, lang)) for t in texts],
         "VADER" if lang == "en" else "VADER-fr": [vader(lang)(t) for t in texts],
     }
@@ -125,12 +130,16 @@ def report(title: str, gold: list[str], guesses: dict[str, list[str]], markdown:
         for name, r in results.items():
             recalls = ", ".join(f"{k} {v:.2f}" for k, v in r.recall.items())
             print(f"| {name} | {r.n} | {r.macro_f1:.3f} | {r.accuracy:.3f} | {recalls} |")
-        print(f"\nConfusion of ours:\n\n{confusion_table(results['ours'])}")
+        for name in ("ours", "ours, precise"):
+            if name in results:
+                print(f"\nConfusion of {name}:\n\n{confusion_table(results[name])}")
     else:
         for name, r in results.items():
             print(f"  {name:<17}{r.line()}")
-        print("  ours confusion (gold → guess):",
-              {g: dict(row) for g, row in results["ours"].confusion.items()})
+        for name in ("ours", "ours, precise"):
+            if name in results:
+                print(f"  {name} confusion (gold → guess):",
+                      {g: dict(row) for g, row in results[name].confusion.items()})
     if texts and errors:
         wrong = [(g, p, t) for g, p, t in zip(gold, guesses["ours"], texts, strict=True)
                  if g != p]

@@ -180,7 +180,7 @@ def _retrain(watch: Watch, db: Path, learn: bool, progress: Progress) -> int:
         if learn:
             for outcome in retrain(db, watch):
                 print(f"retrain: {outcome.line(lang)}", flush=True)
-            if not stale(db, watch_models(db)):
+            if not stale(db, watch_models(db, precise=watch.collect.precise)):
                 print("retrain: " + gettext("no model changed; stored labels are current", lang),
                       flush=True)
                 return EXIT_OK

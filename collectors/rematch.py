@@ -42,7 +42,7 @@ def rematch_watch(watch: Watch, db: Path | str, only: list[str] | None = None,
         save_brands(con, watch.brands)
         set_meta(con, "watch_name", watch.name)
     _, _, total = history_span(db)
-    models = watch_models(db, stream)
+    models = watch_models(db, stream, watch.collect.precise)
     bar = progress_bar(label, progress, stream, total=total)
     queries = {b.name: b.compiled for b in watch.brands if b.compiled is not None}
     try:

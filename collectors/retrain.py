@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -70,17 +70,33 @@ def model_path(db: Path | str, lang: str) -> Path:
     return db.with_name(f"{db.stem}.sentiment-{lang}.npz")
 
 
-def watch_models(db: Path | str, stream: TextIO | None = None) -> dict[str, LinearModel]:
-    """The watch's own models that exist and can be read (an unreadable one is reported)."""
+def watch_models(db: Path | str, stream: TextIO | None = None,
+                 precise: bool = False) -> dict[str, LinearModel]:
+    """The watch's own models that exist and can be read (an unreadable one is reported);
+    with ``precise``, English falls back on the shipped precise model instead of the fast one.
+
+    A watch's own model adapted in the other mode is set aside with a warning: retraining
+    adapts the model of the mode in use.
+    """
     out = {}
     for lang in LANGS:
         path = model_path(db, lang)
         if path.exists():
             try:
-                out[lang] = LinearModel.load(path)
+                model = LinearModel.load(path)
             except ModelError as exc:
                 print(f"warning: {exc}; the shipped model is used instead",
                       file=stream or sys.stderr)
+                continue
+            if lang == "en" and model.precise != precise:
+                mode = "precise" if model.precise else "fast"
+                print(f"warning: {path} was adapted from the {mode} model, not the one "
+                      "[collect] sentiment asks for: the shipped one is used until "
+                      "`python -m collectors retrain`", file=stream or sys.stderr)
+                continue
+            out[lang] = model
+    if precise and "en" not in out:
+        out["en"] = shipped("en", precise=True)
     return out
 
 
@@ -109,7 +125,7 @@ def retrain(db: Path | str, watch: Watch, stream: TextIO | None = None) -> list[
     to every correction is saved beside the database.
     """
     examples = _examples(db, watch)
-    current = watch_models(db, stream)
+    current = watch_models(db, stream, watch.collect.precise)
     outcomes = []
     for lang in LANGS:
         mine = [e for e in examples if e[1] == lang]
@@ -119,7 +135,7 @@ def retrain(db: Path | str, watch: Watch, stream: TextIO | None = None) -> list[
             continue
         held = [e for e in mine if _bucket(e[0]) == 0] or mine[:1]
         learnt = [e for e in mine if e not in held]
-        base = shipped(lang)
+        base = shipped(lang, watch.collect.precise)
         candidate = base.adapt([e[0] for e in learnt], [e[2] for e in learnt])
         texts, labels = [e[0] for e in held], [e[2] for e in held]
         outcome.held_back = len(held)
@@ -127,9 +143,8 @@ def retrain(db: Path | str, watch: Watch, stream: TextIO | None = None) -> list[
         outcome.after = candidate.accuracy(texts, labels)
         if outcome.after >= outcome.before:
             final = base.adapt([e[0] for e in mine], [e[2] for e in mine])
-            final = LinearModel(lang, final.spec, final.weights, final.bias,
-                                {**base.info, "corrections": len(mine),
-                                 "held_back_accuracy": round(outcome.after, 4)})
+            final = replace(final, info={**base.info, "corrections": len(mine),
+                                         "held_back_accuracy": round(outcome.after, 4)})
             outcome.saved = model_path(db, lang)
             final.save(outcome.saved)
     with writing(db) as con:

@@ -145,7 +145,7 @@ def models_up_to_date(watch: Watch, db_path: Path | str, progress: Progress = Tr
         for outcome in retraining.retrain(db_path, watch, stream):
             print(f"retrain: {outcome.line(resolve_language(watch.ui.language))}",
                   file=stream, flush=True)
-    models = retraining.watch_models(db_path, stream)
+    models = retraining.watch_models(db_path, stream, watch.collect.precise)
     if retraining.stale(db_path, models):
         print("sentiment models changed: scoring the stored history again", file=stream,
               flush=True)
@@ -215,17 +215,6 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
     stream = stream or sys.stderr
     result = SourceResult(name=source.name, kind=source.kind)
     run_id = uuid.uuid4().hex
-    # Ctrl-C here waits for the try below, which closes the run and gives the lease back.
-    with interrupts.held(then_stop=False), writing(db_path) as con:
-        # On a lake another collector may be running this source: leave it to that one.
-        lease = leases.acquire(con, f"source:{source.name}")
-        if not lease.held:
-            result.status, result.error_kind = "skipped", "leased"
-            result.error = f"being collected by another process ({lease.describe()})"
-            return result
-        state = source_state(con, source.name)
-        start_run(con, run_id, source.name, source.kind, source.every)
-        bar = progress_bar(source.name, progress, stream)
 
     def warn(message: str) -> None:
         result.warnings += 1
@@ -239,8 +228,6 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
         bar.total = total
         bar.refresh()
 
-    ctx = Context(state=state, brands=watch.brands, collect=watch.collect, warn=warn,
-                  set_total=set_total, base_dir=watch.path.parent, http=_LazyFetcher(watch))
     batch: dict[str, Item] = {}
     started = last_flush = time.monotonic()
     # Long batches are analysed by worker processes while the next one is collected. A batch
@@ -278,8 +265,24 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
         while len(analysing) > keep:
             write_oldest()
 
-    interrupted = False
+    interrupted = opened = False
     try:
+        # Ctrl-C during the opening waits for its end: once the run is recorded, the handlers
+        # below close it and give the lease back, wherever the stop then lands.
+        with interrupts.held(then_stop=False), writing(db_path) as con:
+            # On a lake another collector may be running this source: leave it to that one.
+            lease = leases.acquire(con, f"source:{source.name}")
+            if not lease.held:
+                result.status, result.error_kind = "skipped", "leased"
+                result.error = f"being collected by another process ({lease.describe()})"
+                return result
+            state = source_state(con, source.name)
+            start_run(con, run_id, source.name, source.kind, source.every)
+            bar = progress_bar(source.name, progress, stream)
+            ctx = Context(state=state, brands=watch.brands, collect=watch.collect, warn=warn,
+                          set_total=set_total, base_dir=watch.path.parent,
+                          http=_LazyFetcher(watch))
+            opened = True
         interrupts.check()
         collector = REGISTRY[source.kind](source.name, source.settings)
         for item in collector.collect(ctx):
@@ -295,6 +298,8 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
                 last_flush = time.monotonic()
         flush(last=True)
     except (KeyboardInterrupt, Exception) as exc:  # a crashing collector must not stop the others
+        if not opened:
+            raise  # the store failed before the run began: nothing of it to close
         # Ctrl-C landing in a DuckDB write comes back as an error: it is still a stop.
         interrupted = isinstance(exc, KeyboardInterrupt) or interrupts.requested()
         if interrupted:
@@ -307,14 +312,18 @@ def run_source(watch: Watch, source: Source, db_path: Path | str, analyser: Anal
             result.error = f"{type(exc).__name__}: {exc}"
         _salvage(flush, result)
     finally:
-        bar.close()
-        ctx.http.close()
-        result.seconds = time.monotonic() - started
-        with writing(db_path) as con:
-            finish_run(con, run_id, source.name, status=result.status, seen=result.seen,
-                       new=result.new, updated=result.updated, warnings=result.warnings,
-                       error=result.error, error_kind=result.error_kind)
-            leases.release(con, lease)
+        if opened:
+            # A Ctrl-C landing while the run is closed stops the program once it is closed.
+            with interrupts.held():
+                bar.close()
+                ctx.http.close()
+                result.seconds = time.monotonic() - started
+                with writing(db_path) as con:
+                    finish_run(con, run_id, source.name, status=result.status,
+                               seen=result.seen, new=result.new, updated=result.updated,
+                               warnings=result.warnings, error=result.error,
+                               error_kind=result.error_kind)
+                    leases.release(con, lease)
     if interrupted:
         raise KeyboardInterrupt
     return result

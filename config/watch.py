@@ -55,7 +55,12 @@ COLLECT_KEYS = {
     "timeout": Option("float", 20.0, help="Seconds before a request is abandoned."),
     "max_bytes": Option("int", 10_000_000, help="Largest download accepted, in bytes."),
     "allow_networks": Option("list", [], help="Private/loopback CIDRs that may be fetched."),
+    "sentiment": Option("str", "fast",
+                        help="English sentiment model: \"fast\" (n-grams, thousands of posts a "
+                             "second) or \"precise\" (adds sentence embeddings: better, about "
+                             "100 times slower)."),
 }
+SENTIMENT_MODES = ("fast", "precise")
 UI_KEYS = {
     "language": Option("str", "", help="Language of the app, reports and messages: \"fr\" or "
                                        "\"en\" (default: the browser's; VEILLE_LANG wins)."),
@@ -172,6 +177,12 @@ class CollectSettings:
     max_bytes: int = 10_000_000
     allow_networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = field(
         default_factory=list)
+    sentiment: str = "fast"  # one of SENTIMENT_MODES
+
+    @property
+    def precise(self) -> bool:
+        """Whether English posts are read by the precise sentiment model."""
+        return self.sentiment == "precise"
 
 
 @dataclass
@@ -679,6 +690,10 @@ def _collect(value: Any, problems: list[str]) -> CollectSettings:
             problems.append(f"[collect], field {key!r}: must not be negative")
     if vals.get("max_bytes") is not None and vals["max_bytes"] <= 0:
         problems.append("[collect], field 'max_bytes': must be positive")
+    sentiment = vals.get("sentiment") or "fast"
+    if sentiment not in SENTIMENT_MODES:
+        problems.append(f"[collect], field 'sentiment': {sentiment!r} is not one of "
+                        + ", ".join(f'"{m}"' for m in SENTIMENT_MODES))
     return CollectSettings(
         user_agent=vals.get("user_agent") or COLLECT_KEYS["user_agent"].default,
         contact=vals.get("contact") or "",
@@ -686,6 +701,7 @@ def _collect(value: Any, problems: list[str]) -> CollectSettings:
         timeout=vals.get("timeout", 20.0),
         max_bytes=vals.get("max_bytes", 10_000_000),
         allow_networks=networks,
+        sentiment=sentiment,
     )
 
 

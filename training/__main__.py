@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from training import precise
 from training.corpora import CorpusError
 from training.sentiment import RECIPES, build, save
+
+PRECISE = "en-precise"  # the English model that reads sentence embeddings too
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,16 +19,22 @@ def main(argv: list[str] | None = None) -> int:
         description="Train Veille's sentiment models on ../shared/labelled (tuned on "
                     "validation splits and out-of-fold training scores, never on test) and "
                     "write them under analysis/models/.")
-    parser.add_argument("--lang", action="append", choices=sorted(RECIPES), default=None,
-                        help="only this language (repeat for both; default: both)")
+    parser.add_argument("--lang", action="append", choices=[*sorted(RECIPES), PRECISE],
+                        default=None, help="only this model (repeat for several; default: en, "
+                                           f"fr and {PRECISE})")
     args = parser.parse_args(argv)
-    for lang in args.lang or sorted(RECIPES):
+    for lang in args.lang or [*sorted(RECIPES), PRECISE]:
         try:
-            model, result = build(lang)
+            if lang == PRECISE:
+                model, result = precise.build()
+                path = precise.save(model)
+            else:
+                model, result = build(lang)
+                path = save(model)
         except CorpusError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        print(f"{lang}: kept C={model.info['c']} ({result.line()}) -> {save(model)}")
+        print(f"{lang}: kept C={model.info['c']} ({result.line()}) -> {path}")
     return 0
 
 
