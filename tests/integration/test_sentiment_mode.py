@@ -4,14 +4,13 @@ precise English model, switching modes scores the history again, a wrong value i
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 from analysis.sentiment_model import LinearModel, score_batch, shipped
 from collectors.retrain import model_path
 from store.edits import correct_sentiment
-from tests.conftest import ROOT, acme_file_watch, collect, db_rows
+from tests.conftest import acme_file_watch, collect, db_rows
+from tests.integration.test_retrain import cli
 
 POSTS = [
     ("1", "Acme lost my parcel again and support never answers", "2026-05-01"),
@@ -82,10 +81,7 @@ def test_corrections_adapt_the_precise_model_and_a_switch_back_says_it_is_set_as
     for n in range(len(jargon)):
         item = hashlib.md5(f"file:posts:z{n}".encode()).hexdigest()
         correct_sentiment(db, item, "Acme", "negative")
-    out = subprocess.run([sys.executable, "-m", "collectors", "retrain", "--config", str(config),
-                          "--db", str(db), "--quiet"], cwd=ROOT, capture_output=True, text=True,
-                         timeout=600)
-    assert out.returncode == 0, out.stderr
+    out = cli("retrain", config, db)
     assert "en: 12 corrections" in out.stdout and "saved to" in out.stdout, out.stdout
     adapted = LinearModel.load(model_path(db, "en"))
     assert adapted.precise  # the precise model was adapted, its head kept

@@ -16,13 +16,9 @@ from collectors.pipeline import Analyser
 from tests.conftest import ROOT
 from tests.unit.test_sentiment_model import BRANDS, NOW
 
-PRECISE = {"en": None}  # filled on first use: loading the embedding model takes seconds
-
 
 def precise() -> LinearModel:
-    if PRECISE["en"] is None:
-        PRECISE["en"] = shipped("en", precise=True)
-    return PRECISE["en"]
+    return shipped("en", precise=True)  # cached by shipped: the model is read once
 
 
 def mention_labels(text: str) -> dict[str, str]:
