@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from store import lake
+from store import interrupts, lake
 from store.schema import MIGRATIONS, current_version, migrate
 
 # Readers give up sooner than writers: a page should say "busy" rather than hang a meeting.
@@ -56,7 +56,8 @@ def connect_retrying(path: Path, read_only: bool, patience: float, *, what: str,
               **(settings or {})}
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=config)
+            return interrupts.WholeStatements(duckdb.connect(str(path), read_only=read_only,
+                                                             config=config))
         except duckdb.Error as exc:
             busy = _is_lock_error(exc) or any(m in str(exc) for m in busy_markers)
             if not busy:

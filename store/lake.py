@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
+from store import interrupts
 from store.sqltext import identifier, literal
 
 T = TypeVar("T")
@@ -171,7 +172,7 @@ def connect(target: Path | str, *, settings: dict[str, str] | None = None) -> La
     Close it when done: that closes the cursor, never the shared instance.
     """
     _, base = _instance(target_text(target), settings or {})
-    cursor = base.cursor()
+    cursor = interrupts.WholeStatements(base.cursor())
     cursor.execute(f"USE {ALIAS}")
     return LakeConnection(cursor, target_text(target))
 
