@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,16 +37,7 @@ def trials(source: Path, folder: Path, count: int, raw: bool, seed: int) -> None
     def opened(db: Path):
         if not raw:
             return writing(db)
-        con = open_connection(db, read_only=False)._con  # the DuckDB connection it wraps
-
-        class Closing:
-            def __enter__(self):
-                return con
-
-            def __exit__(self, *exc):
-                con.close()
-
-        return Closing()
+        return closing(open_connection(db, read_only=False)._con)  # the connection it wraps
 
     rng = random.Random(seed)
     interrupts.install()
