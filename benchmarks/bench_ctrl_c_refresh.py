@@ -4,7 +4,8 @@ Each trial copies a demo database, starts `refresh_all` on it, sends Ctrl-C to i
 random delay, then opens the file again in the same process and refreshes it whole. DuckDB
 1.5.5 sometimes keeps the instance of an interrupted query alive, and that second open then
 spins forever: a trial with no word for --patience seconds counts as a hang, and its process
-is killed. `--raw` uses the DuckDB connections as opened by the store but not wrapped
+is killed. A trial whose refresh went on to its end, as if Ctrl-C had never come, counts as
+missed. `--raw` uses the DuckDB connections as opened by the store but not wrapped
 (statements can be interrupted) instead of the store's connections (Ctrl-C waits for the
 statement to end).
 """
@@ -46,15 +47,16 @@ def trials(source: Path, folder: Path, count: int, raw: bool, seed: int) -> None
         shutil.copy(source, db)
         delay = rng.uniform(0, 0.5)
         steps: list[str] = []
+        outcome = "missed"
         try:
             with opened(db) as con:
                 threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT)).start()
                 refresh_all(con, warn=lambda _: None, step=steps.append)
                 threading.Event().wait(5)  # a refresh faster than the delay: Ctrl-C lands here
         except (KeyboardInterrupt, RuntimeError):
-            pass
+            outcome = "stopped"
         interrupts.forget()
-        print(f"stopped {delay:.3f} {steps[-1] if steps else '-'}", flush=True)
+        print(f"{outcome} {delay:.3f} {steps[-1] if steps else '-'}", flush=True)
         with opened(db) as con:  # where the hang shows
             refresh_all(con, warn=lambda _: None)
         print("reopened", flush=True)
@@ -81,7 +83,7 @@ def main() -> None:
         folder = Path(tmp)
         source = folder / "demo.duckdb"
         collect(write_demo_watch(folder), source)
-        done = hangs = 0
+        done = hangs = missed = 0
         where: dict[str, int] = {}
         started = time.perf_counter()
         while done < args.trials:
@@ -101,15 +103,16 @@ def main() -> None:
                 line = child.stdout.readline()
                 if not line:
                     break
-                if line.startswith("stopped"):
+                if line.startswith(("stopped", "missed")):
                     last = line.split()[-1]
+                    missed += line.startswith("missed")
                 else:
                     done += 1
             child.wait()
         elapsed = time.perf_counter() - started
     kind = "unwrapped DuckDB connections" if args.raw else "the store's connections"
     print(f"{args.trials} interrupted refreshes with {kind}: {hangs} hung on the next open "
-          f"({elapsed:.0f} s)")
+          f", {missed} went on as if Ctrl-C had not come ({elapsed:.0f} s)")
     for step, count in sorted(where.items()):
         print(f"  Ctrl-C during {step}: {count} hang(s)")
 

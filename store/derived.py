@@ -43,3 +43,5 @@ def refresh_all(con: duckdb.DuckDBPyConnection, warn: Callable[[str], None] = pr
         except Exception as exc:  # noqa: BLE001 - derived data can be rebuilt on the next run
             interrupts.check(exc)  # the stale mark stays: the next run refreshes everything
             warn(f"could not refresh {name}: {type(exc).__name__}: {exc}")
+    # At the latest here, a Ctrl-C that Python dropped (landing in a finalizer) stops the run.
+    interrupts.check()

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,13 +21,38 @@ import duckdb
 _requested = threading.Event()
 _signals = 0  # Ctrl-C and SIGTERM received since install()
 _holding = 0  # depth of held() blocks being run
+_lost = False  # a KeyboardInterrupt of ours was dropped by Python, to be raised again
+_previous_hook = sys.unraisablehook
 
 
 def install() -> None:
     """Make Ctrl-C and SIGTERM raise KeyboardInterrupt and be remembered (main thread only)."""
+    global _previous_hook
     forget()
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
+    if sys.unraisablehook is not _dropped:
+        _previous_hook = sys.unraisablehook
+        sys.unraisablehook = _dropped
+
+
+def _dropped(unraisable) -> None:
+    # A signal can land while Python runs a finalizer (__del__) or a gc callback, which cannot
+    # pass an exception on: the KeyboardInterrupt raised there is dropped, and without this the
+    # program would go on as if Ctrl-C had never come. It is raised again at the next point
+    # that can stop (a store statement, the end of a held step, check()).
+    global _lost
+    if unraisable.exc_type is KeyboardInterrupt and _requested.is_set():
+        _lost = True
+    else:
+        _previous_hook(unraisable)
+
+
+def _raise_lost() -> None:
+    global _lost
+    if _lost and not _holding and threading.current_thread() is threading.main_thread():
+        _lost = False
+        raise KeyboardInterrupt
 
 
 def _stop(signum, frame) -> None:
@@ -56,11 +82,15 @@ def held(then_stop: bool = True) -> Iterator[None]:
         _holding -= 1
     if then_stop and _signals != before and not _holding:
         raise KeyboardInterrupt
+    if then_stop:
+        _raise_lost()
 
 
 def forget() -> None:
     """Forget an earlier request: what comes next is not being stopped."""
+    global _lost
     _requested.clear()
+    _lost = False
 
 
 def requested() -> bool:
@@ -70,7 +100,9 @@ def requested() -> bool:
 
 def check(error: BaseException | None = None) -> None:
     """Raise KeyboardInterrupt if a stop was asked for; ``error`` is what it became, if known."""
+    global _lost
     if _requested.is_set():
+        _lost = False
         raise KeyboardInterrupt from error
 
 
@@ -96,6 +128,7 @@ class WholeStatements:
             return value
 
         def whole(*args, **kwargs):
+            _raise_lost()
             with held():
                 result = value(*args, **kwargs)
             if result is self._con:

@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 
@@ -23,6 +24,7 @@ def ctrl_c():
     """The collectors' Ctrl-C handling, installed in this process; a function sending Ctrl-C
     after a delay. Python's own handlers come back afterwards."""
     saved = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    saved_hook = sys.unraisablehook
     interrupts.install()
     timers: list[threading.Timer] = []
 
@@ -36,6 +38,7 @@ def ctrl_c():
         timer.cancel()
     signal.signal(signal.SIGINT, saved[0])
     signal.signal(signal.SIGTERM, saved[1])
+    sys.unraisablehook = saved_hook
     interrupts.forget()
 
 
@@ -68,6 +71,55 @@ def test_ctrl_c_during_a_statement_of_ours_lets_it_finish_then_stops(tmp_path, c
         assert con.execute("SELECT n FROM counted").fetchone()[0] == 57142857
         assert not con.execute("SELECT count(*) FROM information_schema.tables "
                                "WHERE table_name = 'after_ctrl_c'").fetchone()[0]
+
+
+class _PressingCtrlCWhenCollected:
+    """An object whose finalizer is where Ctrl-C lands: Python cannot raise from there."""
+
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_ctrl_c_dropped_in_a_finalizer_stops_at_the_next_statement(tmp_path, ctrl_c):
+    # Python drops an exception raised in a finalizer or a gc callback (printing "Exception
+    # ignored"); a Ctrl-C landing there must still stop the program (CI met it once).
+    db = tmp_path / "veille.duckdb"
+    with pytest.raises(KeyboardInterrupt), writing(db) as con:
+        con.execute("CREATE TABLE before_ctrl_c (x INTEGER)")
+        _PressingCtrlCWhenCollected()  # collected at once: Ctrl-C lands in its __del__
+        con.execute("CREATE TABLE after_ctrl_c (x INTEGER)")  # never reached
+    interrupts.forget()
+    with reading(db) as con:
+        tables = {row[0] for row in con.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+    assert "before_ctrl_c" in tables
+    assert "after_ctrl_c" not in tables
+
+
+def test_ctrl_c_dropped_in_a_finalizer_stops_a_held_step_at_its_end(ctrl_c):
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        _PressingCtrlCWhenCollected()
+        with interrupts.held():
+            done.append("stored")
+        done.append("went on")
+    assert done == ["stored"]
+
+
+def test_other_errors_in_finalizers_are_still_reported(ctrl_c):
+    class Broken:
+        def __del__(self):
+            raise ValueError("a finalizer's own bug")
+
+    reported = []
+    before = sys.unraisablehook
+    sys.unraisablehook = reported.append
+    try:
+        interrupts.install()  # wraps the hook in place now
+        Broken()
+    finally:
+        sys.unraisablehook = before
+    assert [r.exc_type for r in reported] == [ValueError]
 
 
 def test_no_ctrl_c_no_stop(ctrl_c):
