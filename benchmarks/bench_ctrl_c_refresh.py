@@ -111,7 +111,7 @@ def main() -> None:
             child.wait()
         elapsed = time.perf_counter() - started
     kind = "unwrapped DuckDB connections" if args.raw else "the store's connections"
-    print(f"{args.trials} interrupted refreshes with {kind}: {hangs} hung on the next open "
+    print(f"{args.trials} interrupted refreshes with {kind}: {hangs} hung on the next open"
           f", {missed} went on as if Ctrl-C had not come ({elapsed:.0f} s)")
     for step, count in sorted(where.items()):
         print(f"  Ctrl-C during {step}: {count} hang(s)")
