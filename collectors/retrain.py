@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,15 +25,13 @@ from i18n.catalog import gettext
 from i18n.formats import percent
 from store import reading, writing
 from store.edits import corrected_items
-from store.meta import get_meta
+from store.meta import MODEL_KEY, MODELS_IN_USE, RETRAINED_KEY, get_meta
 from store.rematch import full_text
 from store.writes import set_meta
 
 RETRAIN_AFTER = 20  # new corrections after which `collectors run` retrains by itself
 MIN_CORRECTIONS = 8  # per language: fewer teach nothing measurable
 HOLD_BACK = 4  # one correction in this many is kept back to judge the new model
-MODEL_KEY = "sentiment_model"  # meta: fingerprint of the models that gave the stored labels
-RETRAINED_KEY = "corrections_at_retrain"  # meta: how many corrections the last retrain saw
 
 
 @dataclass
@@ -176,6 +175,12 @@ def stale(db: Path | str, models: dict[str, LinearModel]) -> bool:
 
 
 def mark_current(db: Path | str, models: dict[str, LinearModel]) -> None:
-    """Record that the stored labels come from ``models``."""
+    """Record that the stored labels come from ``models`` (the watch's own ones; a language
+    missing from it uses the shipped fast model), and say what each one is for the app."""
+    in_use = {lang: {"precise": lang in models and models[lang].precise,
+                     "corrections": int(models[lang].info.get("corrections", 0))
+                     if lang in models else 0}
+              for lang in LANGS}
     with writing(db) as con:
         set_meta(con, MODEL_KEY, fingerprint(models))
+        set_meta(con, MODELS_IN_USE, json.dumps(in_use, sort_keys=True))

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
 from i18n.catalog import DEFAULT
@@ -23,6 +24,11 @@ def number(value: float | int, lang: str, digits: int = 0) -> str:
     """``12 345`` (fr) or ``12,345`` (en), with ``digits`` decimals."""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=_locale(lang))
+
+
+def listing(parts: list[str], lang: str) -> str:
+    """``a, b and c`` (en) or ``a, b et c`` (fr)."""
+    return format_list(parts, locale=_locale(lang))
 
 
 def percent(share: float, lang: str, digits: int = 1) -> str:

@@ -14,7 +14,7 @@ from store import mentions as store_mentions
 from ui import drilldown, export, roles
 from ui.state import current, db_stamp, read
 from views import format as fmt
-from views.labels import KIND_NAMES
+from views.labels import KIND_NAMES, sentiment_status
 from views.labels import name as display_name
 
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
@@ -288,6 +288,9 @@ with action_col:
                                                                    note=note),
                      edits.LABELS, key=key, format_func=_, disabled=not editor,
                      on_change=_correct, args=(pick, brand["brand"], key, brand["analysed"]))
+    about = sentiment_status(_read("sentiment_status"), lang)
+    if about:
+        st.caption(about)
     tag_key = f"m_tagsel_{pick}"
     st.multiselect(_("Tags"), sorted(set(edits.all_tags(view.db)) | set(mine["tags"])),
                    default=mine["tags"], key=tag_key, accept_new_options=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from analysis.text import search_pattern
 from store import edits
 from store.connection import reading
 from store.filters import Filters
+from store.meta import MODELS_IN_USE, RETRAINED_KEY, get_meta
 
 SORTS = {"newest": "Newest first", "oldest": "Oldest first", "engaged": "Most engaged",
          "reach": "Largest audience"}
@@ -420,3 +422,42 @@ def export(db: Path | str, filters: Filters, query: MentionQuery,
         """, params).df()
     return rows
 
+
+
+@dataclass(frozen=True)
+class SentimentModel:
+    """The sentiment model that labelled one language's stored items."""
+
+    lang: str  # "fr", or "en" for every other language
+    precise: bool  # sentence embeddings added (``[collect] sentiment = "precise"``)
+    corrections: int  # the watch's corrections it was adapted to; 0 when as shipped
+
+
+@dataclass(frozen=True)
+class SentimentStatus:
+    """What labels the stored sentiment, and how many corrections it has not learnt yet."""
+
+    models: tuple[SentimentModel, ...]  # empty until the collectors have labelled anything
+    corrections: int  # made in the app, in all
+    not_learnt: int  # made since the last retrain
+
+
+def sentiment_status(db: Path | str) -> SentimentStatus:
+    """The models the collectors last labelled the stored items with, and the corrections
+    made since the last retrain. A note the collectors wrote that cannot be read counts as
+    none (the page then says nothing of the models, rather than something wrong)."""
+    with reading(db) as con:
+        try:
+            described, learnt = get_meta(con, MODELS_IN_USE), get_meta(con, RETRAINED_KEY)
+        except duckdb.CatalogException:  # a file no collector has written to yet
+            described = learnt = None
+    models: list[SentimentModel] = []
+    try:
+        for lang, model in sorted(json.loads(described or "{}").items()):
+            models.append(SentimentModel(str(lang), bool(model["precise"]),
+                                         int(model["corrections"])))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        models = []
+    total = edits.correction_stats(db).total
+    seen = int(learnt) if learnt and learnt.isdigit() else 0
+    return SentimentStatus(tuple(models), total, max(total - seen, 0))

@@ -6,6 +6,11 @@ from datetime import datetime
 
 import duckdb
 
+# Written by the collectors when they label the stored items, read by the Mentions page.
+MODEL_KEY = "sentiment_model"  # fingerprint of the models that gave the stored labels
+MODELS_IN_USE = "sentiment_models_in_use"  # JSON: per language, what that model is
+RETRAINED_KEY = "corrections_at_retrain"  # how many corrections the last retrain saw
+
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     """The value stored under ``key``, or None when there is none."""

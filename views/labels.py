@@ -6,7 +6,9 @@ import re
 from collections.abc import Mapping
 
 from analysis.kinds import KIND_NAMES as KIND_NAMES  # re-exported: the names live there
-from i18n.catalog import gettext
+from i18n.catalog import gettext, ngettext
+from i18n.formats import listing
+from store.mentions import SentimentStatus
 from views import format as fmt
 
 
@@ -78,3 +80,37 @@ def health_reason(reason: str, lang: str) -> str:
                       if k == "every" else v for k, v in found.groupdict().items()}
             return gettext(message, lang).format(**values)
     return reason
+
+
+# What each language's sentiment model reads (store.mentions.SentimentModel.lang).
+MODEL_LANGUAGES = {"en": _("posts in English and other languages"), "fr": _("French posts")}
+
+
+def sentiment_status(status: SentimentStatus, lang: str) -> str:
+    """One short paragraph saying which models gave the sentiment shown and what the
+    corrections made are waiting for; empty when the collectors have not said yet."""
+    parts = []
+    for model in status.models:
+        language = name(MODEL_LANGUAGES, model.lang, lang)
+        if model.corrections:
+            text = (_("the precise model for {language} (adapted to {count} of your "
+                      "corrections)") if model.precise else
+                    _("the standard model for {language} (adapted to {count} of your "
+                      "corrections)"))
+        else:
+            text = (_("the precise model for {language} (as shipped)") if model.precise else
+                    _("the standard model for {language} (as shipped)"))
+        parts.append(gettext(text, lang).format(language=language,
+                                                count=fmt.count(model.corrections, lang=lang)))
+    out = gettext("Sentiment read by {models}.", lang).format(
+        models=listing(parts, lang)) \
+        if parts else ""
+    if status.not_learnt:
+        waiting = ngettext(
+            "{n} correction not learnt yet: `python -m collectors retrain` teaches it to the "
+            "model (a running `collectors watch` does so once there are enough).",
+            "{n} corrections not learnt yet: `python -m collectors retrain` teaches them to "
+            "the model (a running `collectors watch` does so once there are enough).",
+            status.not_learnt, lang).format(n=fmt.count(status.not_learnt, lang=lang))
+        out = f"{out} {waiting}".strip()
+    return out

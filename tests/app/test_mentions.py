@@ -172,6 +172,34 @@ def test_correcting_a_sentiment_shows_the_corrected_label(monkeypatch, own_db):
     assert pick in _pick_ids(at)
 
 
+def sentiment_caption(at: AppTest, start: str) -> str:
+    return next(c.value for c in at.caption if c.value.startswith(start))
+
+
+@pytest.mark.parametrize("lang, models, waiting", [
+    ("en", "Sentiment read by the standard model for posts in English and other languages "
+           "(as shipped) and the standard model for French posts (as shipped).",
+     "1 correction not learnt yet: `python -m collectors retrain` teaches it to the model "
+     "(a running `collectors watch` does so once there are enough)."),
+    ("fr", "Sentiment lu par le modèle standard pour les publications en anglais et autres "
+           "langues (tel que livré) et le modèle standard pour les publications en français "
+           "(tel que livré).",
+     "1 correction pas encore apprise : `python -m collectors retrain` l'apprend au modèle "
+     "(un `collectors watch` en cours le fait seul quand il y en a assez)."),
+])
+def test_the_page_says_which_model_gave_the_sentiment_and_what_waits(
+        monkeypatch, own_db, lang, models, waiting):
+    monkeypatch.setenv("VEILLE_LANG", lang)
+    at = open_mentions(monkeypatch, own_db, {"period": "all", "brand": "Orbis"})
+    start = models.split(" ")[0]
+    assert sentiment_caption(at, start) == models  # the demo is read by the shipped models
+    key = next(s.key for s in at.selectbox if s.key and s.key.startswith("m_fix_"))
+    box = at.selectbox(key=key)
+    box.set_value("negative" if box.value != "negative" else "positive").run()
+    assert_clean(at)
+    assert sentiment_caption(at, start) == f"{models} {waiting}"
+
+
 def test_tags_and_answered_filter_the_list(monkeypatch, own_db):
     at = open_mentions(monkeypatch, own_db, {"period": "all"})
     pick = _pick_ids(at)[1]

@@ -3,13 +3,15 @@ and a search that finds what accent- and case-folded text contains."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 
 import pytest
 
 from analysis.text import normalize
-from store import mentions
+from store import mentions, writing
 from store.filters import Filters
+from store.meta import MODELS_IN_USE, set_meta
 from tests.conftest import db_rows
 
 
@@ -112,3 +114,14 @@ def test_the_most_engaged_pages_over_all_dates_match_a_full_sort(demo_db, brands
         if after is None:
             break
     assert shown == expected
+
+
+@pytest.mark.parametrize("note", ["not json", "[1, 2]", '{"en": {"precise": true}}', ""])
+def test_a_model_note_that_cannot_be_read_says_nothing_of_the_models(demo_db, tmp_path, note):
+    db = tmp_path / "veille.duckdb"
+    shutil.copy(demo_db, db)
+    with writing(db) as con:
+        set_meta(con, MODELS_IN_USE, note)
+    status = mentions.sentiment_status(db)
+    assert status.models == ()
+    assert status.corrections == status.not_learnt == 0

@@ -16,6 +16,7 @@ import pytest
 from collectors.retrain import HOLD_BACK, RETRAIN_AFTER, model_path, retrain
 from config import load_watch
 from store.edits import correct_sentiment
+from store.mentions import SentimentModel, sentiment_status
 from tests.conftest import ROOT, collect, db_rows
 
 LABELLED = ROOT.parent / "shared" / "labelled"
@@ -114,6 +115,9 @@ def test_a_run_retrains_by_itself_after_enough_corrections(tmp_path):
         correct_sentiment(db, item_id(str(n)), BRAND, "positive")
     quiet = collect(config, db)
     assert "retrain:" not in quiet.stderr  # one correction short
+    status = sentiment_status(db)  # what the Mentions page says
+    assert status.models == (SentimentModel("en", False, 0), SentimentModel("fr", False, 0))
+    assert (status.corrections, status.not_learnt) == (RETRAIN_AFTER - 1, RETRAIN_AFTER - 1)
 
     correct_sentiment(db, item_id(str(RETRAIN_AFTER)), BRAND, "positive")
     proc = collect(config, db)
@@ -123,6 +127,10 @@ def test_a_run_retrains_by_itself_after_enough_corrections(tmp_path):
     labels = dict(db_rows(db, "SELECT item_id, sentiment_label FROM mentions"))
     untouched = [labels[item_id(str(n))] for n in range(RETRAIN_AFTER + 1, RETRAIN_AFTER + 5)]
     assert untouched == ["positive"] * 4  # "livre reçu" is praise in this watch
+    status = sentiment_status(db)
+    assert status.models == (SentimentModel("en", False, 0),
+                             SentimentModel("fr", False, RETRAIN_AFTER))
+    assert (status.corrections, status.not_learnt) == (RETRAIN_AFTER, 0)
 
 
 def _bucket(text: str) -> int:

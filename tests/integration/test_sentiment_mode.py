@@ -9,6 +9,7 @@ from pathlib import Path
 from analysis.sentiment_model import LinearModel, score_batch, shipped
 from collectors.retrain import model_path
 from store.edits import correct_sentiment
+from store.mentions import SentimentModel, sentiment_status
 from tests.conftest import acme_file_watch, collect, db_rows
 from tests.integration.test_retrain import cli
 
@@ -54,12 +55,15 @@ def test_the_precise_setting_labels_the_posts_and_switching_back_rescores_them(t
     db = tmp_path / "veille.duckdb"
     collect(write_watch(tmp_path, "precise"), db)
     assert close(stored(db), expected(precise=True))
+    assert sentiment_status(db).models == (SentimentModel("en", True, 0),
+                                           SentimentModel("fr", False, 0))
     assert not close(stored(db), expected(precise=False))  # the setting made a difference
 
     # Back to the fast model: the next run scores the stored history again, and says so.
     again = collect(write_watch(tmp_path, None), db)
     assert "sentiment models changed" in again.stderr
     assert close(stored(db), expected(precise=False))
+    assert sentiment_status(db).models[0] == SentimentModel("en", False, 0)
 
 
 def test_an_unknown_sentiment_mode_is_refused_naming_the_field(tmp_path):
@@ -85,6 +89,7 @@ def test_corrections_adapt_the_precise_model_and_a_switch_back_says_it_is_set_as
     assert "en: 12 corrections" in out.stdout and "saved to" in out.stdout, out.stdout
     adapted = LinearModel.load(model_path(db, "en"))
     assert adapted.precise  # the precise model was adapted, its head kept
+    assert sentiment_status(db).models[0] == SentimentModel("en", True, 12)  # the page says so
 
     # The fast mode does not read a model adapted from the precise one: it says so.
     proc = collect(write_watch(tmp_path, None), db)
