@@ -66,6 +66,10 @@ def writers_rows(work: Path, server, items: int, counts: list[int]) -> list[tupl
         rows.append((f"lake: {n} source(s), {n} process(es) at once",
                      timed(*(run(config, target, "--source", name) for name in names),
                            env={"VEILLE_LAKE_DATA_PATH": str(folder / "lake")})))
+        # Runs at 1 M items take many minutes each: say each figure as it comes.
+        for name, seconds in rows[-2:]:
+            print(f"  {name:<45} {seconds:7.1f} s (load {os.getloadavg()[0]:.1f})",
+                  file=sys.stderr, flush=True)
     return rows
 
 

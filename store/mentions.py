@@ -423,7 +423,6 @@ def export(db: Path | str, filters: Filters, query: MentionQuery,
     return rows
 
 
-
 @dataclass(frozen=True)
 class SentimentModel:
     """The sentiment model that labelled one language's stored items."""
