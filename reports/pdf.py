@@ -18,9 +18,9 @@ from fpdf.fonts import FontFace
 
 from i18n.catalog import gettext, translator
 from reports import images
-from store import lake, queries
+from store import lake, mentions, queries
 from views import format as fmt
-from views import registry
+from views import labels, registry
 from views.context import View
 from views.sections import Section, Table, Tile
 
@@ -455,6 +455,9 @@ def report(view: View, sections: Sequence[Section], prov: Provenance) -> bytes:
     pdf.para(_newest(view), 11, color=MUTED, height=6)
     pdf.para(_("Views: {views}").format(views=", ".join(s.title for s in sections)), 11,
              color=MUTED, height=6)
+    models = labels.sentiment_models(mentions.sentiment_models(view.db), view.lang)
+    if models:
+        pdf.para(models, 11, color=MUTED, height=6)
     if view.info.is_demo:
         pdf.ln(3)
         pdf.para(_("Demo data: brands and mentions generated to show what Veille does."), 10,

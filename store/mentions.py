@@ -441,22 +441,33 @@ class SentimentStatus:
     not_learnt: int  # made since the last retrain
 
 
-def sentiment_status(db: Path | str) -> SentimentStatus:
-    """The models the collectors last labelled the stored items with, and the corrections
-    made since the last retrain. A note the collectors wrote that cannot be read counts as
-    none (the page then says nothing of the models, rather than something wrong)."""
+def _notes(db: Path | str) -> tuple[str | None, str | None]:
     with reading(db) as con:
         try:
-            described, learnt = get_meta(con, MODELS_IN_USE), get_meta(con, RETRAINED_KEY)
+            return get_meta(con, MODELS_IN_USE), get_meta(con, RETRAINED_KEY)
         except duckdb.CatalogException:  # a file no collector has written to yet
-            described = learnt = None
-    models: list[SentimentModel] = []
+            return None, None
+
+
+def _models(described: str | None) -> tuple[SentimentModel, ...]:
+    # A note that cannot be read counts as none: better nothing said than something wrong.
     try:
-        for lang, model in sorted(json.loads(described or "{}").items()):
-            models.append(SentimentModel(str(lang), bool(model["precise"]),
-                                         int(model["corrections"])))
+        return tuple(SentimentModel(str(lang), bool(model["precise"]), int(model["corrections"]))
+                     for lang, model in sorted(json.loads(described or "{}").items()))
     except (ValueError, TypeError, KeyError, AttributeError):
-        models = []
+        return ()
+
+
+def sentiment_models(db: Path | str) -> tuple[SentimentModel, ...]:
+    """The models the collectors last labelled the stored items with (for a report: on a lake
+    pinned to a snapshot, those of that snapshot); empty when none is known."""
+    return _models(_notes(db)[0])
+
+
+def sentiment_status(db: Path | str) -> SentimentStatus:
+    """The models the collectors last labelled the stored items with, and the corrections
+    made since the last retrain."""
+    described, learnt = _notes(db)
     total = edits.correction_stats(db).total
     seen = int(learnt) if learnt and learnt.isdigit() else 0
-    return SentimentStatus(tuple(models), total, max(total - seen, 0))
+    return SentimentStatus(_models(described), total, max(total - seen, 0))

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from analysis.kinds import KIND_NAMES as KIND_NAMES  # re-exported: the names live there
 from i18n.catalog import gettext, ngettext
 from i18n.formats import listing
-from store.mentions import SentimentStatus
+from store.mentions import SentimentModel, SentimentStatus
 from views import format as fmt
 
 
@@ -86,11 +86,11 @@ def health_reason(reason: str, lang: str) -> str:
 MODEL_LANGUAGES = {"en": _("posts in English and other languages"), "fr": _("French posts")}
 
 
-def sentiment_status(status: SentimentStatus, lang: str) -> str:
-    """One short paragraph saying which models gave the sentiment shown and what the
-    corrections made are waiting for; empty when the collectors have not said yet."""
+def sentiment_models(models: tuple[SentimentModel, ...], lang: str) -> str:
+    """One sentence saying which models gave the sentiment shown ("Sentiment read by the
+    standard model for French posts (as shipped) and …"); empty when none is known."""
     parts = []
-    for model in status.models:
+    for model in models:
         language = name(MODEL_LANGUAGES, model.lang, lang)
         if model.corrections:
             text = (_("the precise model for {language} (adapted to {count} of your "
@@ -102,9 +102,14 @@ def sentiment_status(status: SentimentStatus, lang: str) -> str:
                     _("the standard model for {language} (as shipped)"))
         parts.append(gettext(text, lang).format(language=language,
                                                 count=fmt.count(model.corrections, lang=lang)))
-    out = gettext("Sentiment read by {models}.", lang).format(
-        models=listing(parts, lang)) \
-        if parts else ""
+    return gettext("Sentiment read by {models}.", lang).format(
+        models=listing(parts, lang)) if parts else ""
+
+
+def sentiment_status(status: SentimentStatus, lang: str) -> str:
+    """:func:`sentiment_models`, then what the corrections made are waiting for; empty when
+    there is nothing to say."""
+    out = sentiment_models(status.models, lang)
     if status.not_learnt:
         waiting = ngettext(
             "{n} correction not learnt yet: `python -m collectors retrain` teaches it to the "

@@ -164,6 +164,10 @@ def test_cron_report_has_cover_contents_and_every_view(cron_report, demo_db):
     assert "Custom dates: 1 – 30 Jun 2026 (30 days)" in text
     assert "period=custom&from=2026-06-01&to=2026-06-30" in text
     assert f"{june(demo_db)['mentions']:,}" in text
+    # The cover says what read the sentiment in its numbers (the demo: the shipped models).
+    assert ("Sentiment read by the standard model for posts in English and other languages "
+            "(as shipped) and the standard model for French posts (as shipped).") in \
+        " ".join(text.split())
     pages = page_count(out)
     assert pages >= 1 + 1 + len(VIEWS)
     assert len(render_pages(out, "report")) == pages

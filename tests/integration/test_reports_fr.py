@@ -147,6 +147,9 @@ def test_the_meeting_report_is_in_french(demo_db, demo_config, tmp_path):
                    "Requêtes des marques", "Filtres : toutes les marques"):
         assert french in text, french
     assert re.search(r"\d+,\d %", text)
+    assert ("Sentiment lu par le modèle standard pour les publications en anglais et autres "
+            "langues (tel que livré) et le modèle standard pour les publications en français "
+            "(tel que livré).") in " ".join(text.split())
     phrases = english_phrases()
     left = [p for p in phrases if re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", text)]
     assert not left, left
